@@ -120,8 +120,7 @@ def check_summaries(summaries: Iterable[Summary], today: dt.date) -> list[Findin
                     Finding(
                         s.path,
                         "broken-ref",
-                        f"reference '{ref}': runbook '{target}' has no "
-                        f"problem, cause or procedure '{anchor}'",
+                        f"reference '{ref}': runbook '{target}' has no problem, cause or procedure '{anchor}'",
                         loc=loc,
                         hint=_suggest(anchor, runbooks[target].anchors)
                         or f"its ids: {', '.join(runbooks[target].anchors) or 'none'}",

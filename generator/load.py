@@ -380,9 +380,7 @@ def _schema_finding(path: str, model: type[BaseModel], err: dict) -> Finding:
         "float_type",
     ):
         msg = f"{msg}, found {_describe(value)}"
-    return Finding(
-        path, "schema", f"{where}: {msg}", loc=loc, hint=f"see the field's description; {SCHEMA_HINT}"
-    )
+    return Finding(path, "schema", f"{where}: {msg}", loc=loc, hint=f"see the field's description; {SCHEMA_HINT}")
 
 
 def validate_data(path: str, data: Any) -> tuple[Document | None, list[Finding]]:
@@ -402,9 +400,7 @@ def validate_data(path: str, data: Any) -> tuple[Document | None, list[Finding]]
         close = difflib.get_close_matches(str(kind), list(MODELS), n=1)
         hint = (f"did you mean '{close[0]}'? " if close else "") + f"kind is one of: {', '.join(MODELS)}"
         msg = "missing key 'kind'" if kind is None else f"unknown kind {_describe(kind)}"
-        return None, [
-            Finding(path, "unknown-kind", msg, loc=("kind",) if kind is not None else (), hint=hint)
-        ]
+        return None, [Finding(path, "unknown-kind", msg, loc=("kind",) if kind is not None else (), hint=hint)]
     try:
         return model.model_validate(data), []
     except ValidationError as exc:

@@ -37,10 +37,7 @@ def schema_for(kind: str) -> dict:
 
 def render_schemas() -> dict[str, str]:
     """{file name: JSON text} for every kind."""
-    return {
-        f"{kind}.schema.json": json.dumps(schema_for(kind), ensure_ascii=False, indent=2) + "\n"
-        for kind in MODELS
-    }
+    return {f"{kind}.schema.json": json.dumps(schema_for(kind), ensure_ascii=False, indent=2) + "\n" for kind in MODELS}
 
 
 def write_schemas(directory: Path) -> list[Path]:

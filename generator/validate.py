@@ -115,9 +115,7 @@ def validate(
         try:
             raw = p.read_bytes()
         except OSError as exc:
-            reports[path] = FileReport(
-                [Finding(path, "io", f"cannot read file: {exc.strerror}", line=1, col=1)], None
-            )
+            reports[path] = FileReport([Finding(path, "io", f"cannot read file: {exc.strerror}", line=1, col=1)], None)
             continue
         key = Cache.key(path, raw)
         keys.add(key)

@@ -114,7 +114,7 @@ def test_runbook_key_facts():
     rb = load_document(RUNBOOK)
     assert rb.id == "site-unreachable-server-healthy"
     assert rb.services == ["tapspot", "nginx"]
-    assert str(rb.last_reviewed) == "2026-02-25"
+    assert str(rb.last_reviewed) == "2026-11-22"
     params = {p.name: p.default for p in rb.parameters}
     assert params["BACKEND_PROCESS"] == "tapspot"
     assert params["BACKEND_PORT"] == "8080"

@@ -21,9 +21,7 @@ RULES = [
     Rule("yaml-syntax", "error", "The file is not valid YAML."),
     Rule("tab-indent", "error", "A tab is used for indentation; YAML allows spaces only."),
     Rule("duplicate-key", "error", "A key appears twice in one mapping; the second would silently win."),
-    Rule(
-        "yaml-alias", "error", "Anchors (&) and aliases (*) are rejected: expanding them can exhaust memory."
-    ),
+    Rule("yaml-alias", "error", "Anchors (&) and aliases (*) are rejected: expanding them can exhaust memory."),
     Rule("encoding", "error", "The file is not UTF-8."),
     Rule("empty-file", "error", "The file has no document."),
     Rule("too-large", "error", "The file is over the size limit."),

@@ -119,9 +119,7 @@ class Step(Strict):
     timeout: int = Field(30, ge=1, le=3600, description="Seconds before the step is considered hung.")
     expect: Expectation | None = Field(None, description="What a passing result looks like.")
     output: str | None = Field(None, description="Example output, or what was seen when it ran.")
-    note: str | None = Field(
-        None, description="Anything a reader should know: why, caveats, what to look for."
-    )
+    note: str | None = Field(None, description="Anything a reader should know: why, caveats, what to look for.")
 
 
 class Signature(Strict):
@@ -131,9 +129,7 @@ class Signature(Strict):
     match: Literal["exact", "regex"] = Field(
         "exact", description="'exact': a substring match; 'regex': a Python regular expression."
     )
-    source: str | None = Field(
-        None, description="Where it shows up: browser console, journalctl, nginx log..."
-    )
+    source: str | None = Field(None, description="Where it shows up: browser console, journalctl, nginx log...")
 
 
 class Table(Strict):
@@ -148,9 +144,7 @@ class Table(Strict):
     def _row_widths(self) -> Table:
         for i, row in enumerate(self.rows):
             if len(row) != len(self.columns):
-                raise ValueError(
-                    f"row {i + 1} has {len(row)} cells but the table has {len(self.columns)} columns"
-                )
+                raise ValueError(f"row {i + 1} has {len(row)} cells but the table has {len(self.columns)} columns")
         return self
 
 
