@@ -14,7 +14,6 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 serve: venv
-	$(BIN)/kb validate
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: venv

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
 from . import findings as fmt
-from .schema_export import write_schemas
 from .validate import validate
 
 DEFAULT_PATHS = ["incidents", "runbooks"]
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -23,7 +30,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print("kb validate: nothing to check (no incidents/ or runbooks/ here; pass paths)", file=sys.stderr)
         return 2
     cache = None if args.no_cache else Path(args.cache_dir)
-    found = validate(paths, strict=args.strict, cache_dir=cache)
+    found = validate(paths, strict=args.strict, cache_dir=cache, today=args.today)
     if args.format == "json":
         print(fmt.format_json(found))
     else:
@@ -38,6 +45,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
+    from .schema_export import write_schemas
+
     for path in write_schemas(Path(args.out)):
         print(f"wrote {path}")
     return 0
@@ -58,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--strict", action="store_true", help="treat warnings as errors")
     v.add_argument("--cache-dir", default=".kb-cache", help="where per-file results are cached")
     v.add_argument("--no-cache", action="store_true", help="check every file afresh")
+    v.add_argument(
+        "--today",
+        type=_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="date that review deadlines are measured against (default: today)",
+    )
     v.set_defaults(func=_cmd_validate)
 
     s = sub.add_parser("schema", help="write the JSON Schema files editors use")

@@ -18,11 +18,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor, SafeConstructor
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import fastyaml
 from .findings import Finding, Loc
 from .model import MODELS, Document
 
@@ -40,22 +41,11 @@ class LoadError(Exception):
 
 # Dates stay strings in YAML so that pydantic, not the YAML library, parses them: an invalid date
 # becomes a located schema error instead of an exception from deep inside the parser.
-class _SafeConstructor(SafeConstructor):
-    pass
-
-
 class _RoundTripConstructor(RoundTripConstructor):
     pass
 
 
-for _cls in (_SafeConstructor, _RoundTripConstructor):
-    _cls.add_constructor("tag:yaml.org,2002:timestamp", _cls.construct_yaml_str)
-
-
-def _fast_yaml() -> YAML:
-    yaml = YAML(typ="safe", pure=False)
-    yaml.Constructor = _SafeConstructor
-    return yaml
+_RoundTripConstructor.add_constructor("tag:yaml.org,2002:timestamp", _RoundTripConstructor.construct_yaml_str)
 
 
 def _rt_yaml() -> YAML:
@@ -64,7 +54,7 @@ def _rt_yaml() -> YAML:
     return yaml
 
 
-_FAST = _fast_yaml()
+_EVENTS = YAML(typ="safe", pure=False)  # its C parser: events and nodes with positions, no objects
 
 # Anchors and aliases need '&' or '*' after whitespace or a flow indicator. Most files have none,
 # so this cheap test spares them the event scan that finds them exactly.
@@ -73,24 +63,22 @@ _ANCHOR_HINT = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]", re.MULTILINE)
 
 @dataclass
 class Source:
-    """A file's text, and on demand its round-trip tree for locating things in it."""
+    """A file's text, and on demand its node tree (with line and column of every node)."""
 
     path: str
     text: str
-    _rt_error: Finding | None = field(default=None, init=False)
 
     @cached_property
-    def tree(self) -> Any:
+    def tree(self) -> Node | None:
         try:
-            return _rt_yaml().load(self.text)
-        except YAMLError as exc:  # the caller already reported the parse error
-            self._rt_error = _yaml_error(self.path, exc)
+            return _EVENTS.compose(self.text)
+        except YAMLError:  # the caller already reported the parse error
             return None
 
     def locate(self, f: Finding) -> Finding:
         if f.located:
             return f
-        line, col = self.position(f.loc, key=f.rule in ("unknown-key",))
+        line, col = self.position(f.loc, key=f.rule == "unknown-key")
         if f.needle:
             line, col = self._find(f.needle, line) or (line, col)
         return f.at(line, col)
@@ -98,21 +86,22 @@ class Source:
     def position(self, loc: Loc, key: bool = False) -> tuple[int, int]:
         """1-based line/col of the node at `loc` (of its key when `key`), or of its nearest parent."""
         node = self.tree
-        line, col = 0, 0
-        if isinstance(node, CommentedMap | CommentedSeq):
-            line, col = node.lc.line, node.lc.col
+        if node is None:
+            return 1, 1
+        mark = node.start_mark
         for i, part in enumerate(loc):
-            last = i == len(loc) - 1
-            if isinstance(node, CommentedMap) and part in node:
-                kl, kc = node.lc.key(part)
-                line, col = (kl, kc) if (key and last) else node.lc.value(part)
-                node = node[part]
-            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-                line, col = node.lc.item(part)
-                node = node[part]
+            if isinstance(node, MappingNode):
+                pair = next((kv for kv in node.value if isinstance(kv[0], ScalarNode) and kv[0].value == part), None)
+                if pair is None:
+                    break
+                node = pair[1]
+                mark = pair[0].start_mark if key and i == len(loc) - 1 else node.start_mark
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                mark = node.start_mark
             else:
                 break
-        return line + 1, col + 1
+        return mark.line + 1, mark.column + 1
 
     def _find(self, needle: str, from_line: int) -> tuple[int, int] | None:
         lines = self.text.splitlines()
@@ -187,7 +176,7 @@ def _earlier_key_line(text: str, key: str, line: int, col: int) -> int | str:
 def _find_anchor(path: str, text: str) -> Finding | None:
     """Anchors and aliases are rejected: expanding them is a denial-of-service vector."""
     try:
-        for ev in _FAST.parse(text):
+        for ev in _EVENTS.parse(text):
             anchor = getattr(ev, "anchor", None)
             if isinstance(ev, AliasEvent) or (anchor and isinstance(ev, ScalarEvent | CollectionStartEvent)):
                 mark = ev.start_mark
@@ -251,10 +240,8 @@ def parse(path: str, text: str) -> tuple[Any, Finding | None]:
         if err:
             return None, err
     try:
-        return _FAST.load(text), None
-    except YAMLError:
-        pass
-    except Exception:  # noqa: BLE001 - anything the C loader raises gets located by the slower path
+        return fastyaml.load(text), None
+    except Exception:  # noqa: BLE001, S110 - whatever the fast loader refuses, the located path explains
         pass
     try:
         _rt_yaml().load(text)

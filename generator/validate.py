@@ -15,10 +15,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .corpus import Summary, check_summaries, discover, summarize
 from .findings import Finding, sort_key
-from .lint import lint_data
-from .load import Source, load_file
+from .paths import discover
+from .summary import Summary, check_summaries
 
 PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
 
@@ -43,6 +42,11 @@ class FileReport:
 
 
 def check_file(path: str, raw: bytes) -> FileReport:
+    # Imported here: a warm run, served from the cache, never needs the models or the parsers.
+    from .lint import lint_data
+    from .load import load_file
+    from .summary import summarize
+
     result = load_file(path, raw)
     findings = list(result.findings)
     if isinstance(result.data, dict) and result.source is not None:
@@ -152,10 +156,12 @@ def _run(todo: list[tuple[str, bytes, str]], jobs: int | None) -> list[dict]:
 
 def _locate(findings: list[Finding]) -> list[Finding]:
     """Place cross-file findings; each file involved is read and parsed once."""
-    sources: dict[str, Source] = {}
+    sources: dict = {}
     out = []
     for f in findings:
         if not f.located:
+            from .load import Source
+
             if f.path not in sources:
                 sources[f.path] = Source(f.path, Path(f.path).read_text(encoding="utf-8"))
             f = sources[f.path].locate(f)

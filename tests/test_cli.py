@@ -1,0 +1,76 @@
+"""The `kb` command as users run it: a real process, its output and its exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from .conftest import MINIMAL_RUNBOOK, ROOT
+
+
+def kb(*args, cwd=ROOT):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_example_knowledge_base_is_clean(tmp_path):
+    r = kb("validate", "--today", "2026-11-22", "--cache-dir", str(tmp_path))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "0 error(s), 0 warning(s)" in r.stderr
+
+
+def test_findings_exit_1_in_every_format(write):
+    path = write("web-502.yaml", MINIMAL_RUNBOOK.replace("kind: runbook", "kind: runbok"))
+    text = kb("validate", str(path), "--no-cache")
+    assert text.returncode == 1
+    assert f"{path}:2:7: error[unknown-kind]: unknown kind 'runbok'" in text.stdout
+    assert "did you mean 'runbook'?" in text.stdout
+    assert "Traceback" not in text.stdout + text.stderr
+
+    gh = kb("validate", str(path), "--no-cache", "--format", "github")
+    assert gh.returncode == 1
+    assert gh.stdout.startswith(f"::error file={path},line=2,col=7,title=unknown-kind::unknown kind 'runbok'")
+
+    js = kb("validate", str(path), "--no-cache", "--format", "json")
+    assert js.returncode == 1
+    [row] = json.loads(js.stdout)
+    assert (row["rule"], row["line"], row["col"], row["severity"]) == ("unknown-kind", 2, 7, "error")
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert kb("validate", "no/such/path").returncode == 2
+    assert kb("validate", "--format", "xml").returncode == 2
+    assert kb("frobnicate").returncode == 2
+    assert kb("validate", cwd=tmp_path).returncode == 2  # nothing to check here
+
+
+def test_strict_turns_warnings_into_errors(write):
+    path = write("web-502.yaml", MINIMAL_RUNBOOK.replace("2026-11-01", "2020-01-01"))
+    r = kb("validate", str(path), "--no-cache", "--today", "2026-11-22")
+    assert r.returncode == 1 and "warning[review-overdue]" in r.stdout
+    r = kb("validate", str(path), "--no-cache", "--today", "2026-11-22", "--strict")
+    assert r.returncode == 1 and "error[review-overdue]" in r.stdout
+
+
+def test_cache_gives_the_same_verdict_and_notices_edits(write, tmp_path):
+    path = write("kb/web-502.yaml", MINIMAL_RUNBOOK.replace("services: [web]", "services: web"))
+    cache = tmp_path / "cache"
+    first = kb("validate", str(path), "--cache-dir", str(cache))
+    assert first.returncode == 1 and list(cache.glob("validate-*.json"))
+    again = kb("validate", str(path), "--cache-dir", str(cache))
+    assert again.stdout == first.stdout and again.returncode == 1
+    path.write_text(MINIMAL_RUNBOOK, encoding="utf-8")
+    fixed = kb("validate", str(path), "--cache-dir", str(cache), "--today", "2026-11-22")
+    assert fixed.returncode == 0, fixed.stdout
+
+
+def test_schema_command_writes_draft_07(tmp_path):
+    r = kb("schema", "--out", str(tmp_path))
+    assert r.returncode == 0
+    schema = json.loads((tmp_path / "runbook.schema.json").read_text(encoding="utf-8"))
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert "definitions" in schema and "$defs" not in json.dumps(schema)
