@@ -1,0 +1,70 @@
+"""MkDocs plugin: adds the generated pages to the site, in memory. Thin on purpose.
+
+The knowledge base is loaded in `on_config`, before MkDocs cleans the output folder, so a build
+that fails on bad YAML leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from .corpus import load_corpus
+from .findings import format_text
+from .render.site import render_site
+
+log = logging.getLogger("mkdocs.plugins.kb")
+
+# The offline plugin fetches this shim from a CDN unless a polyfill naming it is already listed.
+SHIM_SOURCE = Path("node_modules/iframe-worker/shim/index.js")
+SHIM_URI = "assets/vendor/iframe-worker/shim.js"
+
+
+class KbConfig(Config):
+    root = c.Type(str, default=".")  # folder holding incidents/ and runbooks/, relative to mkdocs.yml
+    shim = c.Type(str, default=str(SHIM_SOURCE))  # installed by `npm ci`, relative to mkdocs.yml
+
+
+class KbPlugin(BasePlugin[KbConfig]):
+    @event_priority(-100)  # after the offline plugin, whose polyfill this replaces
+    def on_config(self, config):
+        base = Path(config.config_file_path).parent
+        self.root = (base / self.config.root).resolve()
+        self.shim = (base / self.config.shim).resolve()
+        corpus, findings = load_corpus(self.root)
+        errors = [f for f in findings if f.severity == "error"]
+        if errors:
+            details = "\n".join(format_text(f) for f in errors)
+            raise PluginError(f"the knowledge base has {len(errors)} error(s); run `kb validate`:\n{details}")
+        for f in findings:  # warnings (stale runbooks...) inform; they must not fail a --strict build
+            log.info(format_text(f))
+        language = config.theme.get("language") or "en"
+        self.pages = render_site(corpus, today=dt.date.today(), language=language, site_name=config.site_name)
+        clashes = [p for p in self.pages if (Path(config.docs_dir) / p).exists()]
+        if clashes:
+            raise PluginError(f"{config.docs_dir}/{clashes[0]} would hide a generated page of the same name; rename it")
+        if not self.shim.is_file():
+            raise PluginError(f"missing {self.shim}: run `npm ci` (make does it) to install the offline search shim")
+        # Replace whatever the offline plugin added (a CDN URL) with the copy shipped in the site.
+        polyfills = config.extra.setdefault("polyfills", [])
+        polyfills[:] = [p for p in polyfills if "iframe-worker" not in str(p)] + [SHIM_URI]
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        for path, text in self.pages.items():
+            files.append(File.generated(config, path, content=text))
+        files.append(File.generated(config, SHIM_URI, abs_src_path=str(self.shim)))
+        return files
+
+    def on_serve(self, server, config, builder):
+        for folder in ("incidents", "runbooks"):
+            if (self.root / folder).is_dir():
+                server.watch(str(self.root / folder))
+        return server

@@ -1,0 +1,1 @@
+"""Renderers: pure functions from a corpus to {path: text}. No MkDocs, no file system writes."""

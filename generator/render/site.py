@@ -1,0 +1,148 @@
+"""The site's generated pages: corpus -> {path: markdown}. Pure: no MkDocs, no writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ..corpus import Corpus
+from ..lint.freshness import days_overdue
+from ..model import Runbook
+from . import metrics, text
+
+TEMPLATES = Path(__file__).parent / "templates"
+LABELS = Path(__file__).parent / "labels"
+REVIEW_WINDOW_DAYS = 30  # "due for review" lists runbooks overdue or due within this many days
+
+
+@cache
+def labels(language: str) -> dict:
+    """The words of the generated pages, in the knowledge base's language (falls back to English)."""
+    path = LABELS / f"{language}.yaml"
+    return yaml.safe_load((path if path.exists() else LABELS / "en.yaml").read_text(encoding="utf-8"))
+
+
+def environment(corpus: Corpus) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=False,  # Markdown, not HTML: escaping is the filters' job (text.py)
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+    )
+    env.filters.update(
+        inline=text.inline,
+        block=text.block,
+        cell=text.cell,
+        code=text.code,
+        fence=text.fence,
+        anchor=text.anchor,
+        yaml_str=lambda v: json.dumps(str(v), ensure_ascii=False),  # a JSON string is a YAML string
+        ref_link=lambda ref: _ref_link(corpus, ref),
+    )
+    return env
+
+
+def _ref_link(corpus: Corpus, ref: str) -> str:
+    """Markdown link for `runbook-id` or `runbook-id#anchor`, from a page one folder deep."""
+    target, _, anchor = ref.partition("#")
+    rb = corpus.runbooks.get(target)
+    title = text.inline(rb.title) if rb else target
+    suffix = f"#{anchor}" if anchor else ""
+    return f"[{title}{' › ' + anchor if anchor else ''}](../runbooks/{target}.md{suffix})"
+
+
+def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_name: str = "") -> dict[str, str]:
+    """Every generated page of the site, keyed by its path under docs/."""
+    env = environment(corpus)
+    L = labels(language)
+    backlinks = corpus.backlinks()
+    pages: dict[str, str] = {}
+
+    for rb in corpus.runbooks.values():
+        pages[f"runbooks/{rb.id}.md"] = env.get_template("site/runbook.md.j2").render(
+            rb=rb, L=L, backlinks=backlinks.get(rb.id, []), tags=_tags(rb)
+        )
+    for inc in corpus.incidents.values():
+        pages[f"incidents/{inc.id}.md"] = env.get_template("site/incident.md.j2").render(
+            inc=inc,
+            L=L,
+            tags=_tags(inc),
+            ttd=metrics.minutes(metrics.time_to_detect(inc)),
+            ttr=metrics.minutes(metrics.time_to_resolve(inc)),
+        )
+
+    incidents_newest_first = sorted(corpus.incidents.values(), key=lambda i: i.started_at, reverse=True)
+    most_used = sorted(
+        ((rb, len(backlinks.get(rb.id, []))) for rb in corpus.runbooks.values()), key=lambda x: (-x[1], x[0].id)
+    )
+    pages["index.md"] = env.get_template("site/home.md.j2").render(
+        L=L,
+        site_name=site_name or L["home"],
+        recent=incidents_newest_first[:10],
+        most_used=most_used[:10],
+        severity_levels=next((rb.severity_levels for rb in corpus.runbooks.values() if rb.severity_levels), []),
+    )
+    pages["indexes/services.md"] = env.get_template("site/services.md.j2").render(L=L, index=corpus.by_service())
+    pages["indexes/signatures.md"] = env.get_template("site/signatures.md.j2").render(
+        L=L, index=_signature_index(corpus), symptoms=_symptoms(corpus)
+    )
+    pages["indexes/root-causes.md"] = env.get_template("site/root_causes.md.j2").render(
+        L=L, index=_root_cause_index(corpus)
+    )
+    pages["indexes/tags.md"] = env.get_template("site/tags.md.j2").render(L=L)
+    pages["indexes/action-items.md"] = env.get_template("site/action_items.md.j2").render(
+        L=L,
+        items=[(inc, a) for inc in reversed(incidents_newest_first) for a in inc.action_items if a.status == "open"],
+    )
+    pages["indexes/review.md"] = env.get_template("site/review.md.j2").render(L=L, rows=_review_rows(corpus, today))
+    return pages
+
+
+def _tags(doc) -> list[str]:
+    """Tags and services both become tags, so the tags index finds documents by service too."""
+    return sorted({*doc.tags, *doc.services})
+
+
+def _signature_index(corpus: Corpus) -> dict[str, list[tuple[Runbook, str, str]]]:
+    """Signature text -> (runbook, anchor, title of the problem or cause it identifies)."""
+    index: dict[str, list[tuple[Runbook, str, str]]] = defaultdict(list)
+    for rb in corpus.runbooks.values():
+        for p in rb.problems:
+            for sig in p.signatures:
+                index[sig.text].append((rb, p.id, p.title))
+            for c in p.causes:
+                for sig in c.signatures:
+                    index[sig.text].append((rb, c.id, c.title))
+    return dict(sorted(index.items(), key=lambda kv: kv[0].lower()))
+
+
+def _symptoms(corpus: Corpus) -> list:
+    return [(rb, p, s) for rb in corpus.runbooks.values() for p in rb.problems for s in p.symptoms]
+
+
+def _root_cause_index(corpus: Corpus) -> dict[str, list[tuple]]:
+    """Category -> (kind, document, anchor, title): runbook causes and incident root causes."""
+    index: dict[str, list[tuple]] = defaultdict(list)
+    for inc in corpus.incidents.values():
+        index[inc.root_cause.category].append(("incident", inc, "root-cause", inc.root_cause.summary))
+        for e in inc.contributing_errors:
+            index[e.category].append(("incident", inc, e.id, e.title))
+    for rb in corpus.runbooks.values():
+        for p in rb.problems:
+            for c in p.causes:
+                index[c.category].append(("runbook", rb, c.id, c.title))
+    return dict(sorted(index.items()))
+
+
+def _review_rows(corpus: Corpus, today: dt.date) -> list[tuple[Runbook, int]]:
+    """Runbooks overdue or due soon, most overdue first."""
+    rows = [(rb, days_overdue(rb.last_reviewed, rb.review_every_days, today)) for rb in corpus.runbooks.values()]
+    return sorted([r for r in rows if r[1] > -REVIEW_WINDOW_DAYS], key=lambda r: -r[1])
