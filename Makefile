@@ -3,37 +3,58 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages the tests need: a real browser, and fonts so Chinese renders in screenshots.
+APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: venv serve build test lint schema validate bench clean
+.PHONY: setup serve build test lint schema validate bench bench-site system-deps clean
 
-venv: $(STAMP)
+setup: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-serve: venv
+# The offline search shim the site ships comes from npm, pinned in package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	command -v npm >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm)
+	npm ci --no-audit --no-fund --ignore-scripts --silent
+	touch $(NODE_STAMP)
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+serve: setup
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-build: venv
+build: setup
 	$(BIN)/mkdocs build --strict
 
-schema: venv
+schema: setup
 	$(BIN)/kb schema
 
-validate: venv
+validate: setup
 	$(BIN)/kb validate
 
-lint: venv
+lint: setup
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/ruff format --check generator tests benchmarks
 
-test: venv lint
+test: setup system-deps lint
 	$(BIN)/python -m pytest -q
 
-bench: venv
+bench: setup
 	$(BIN)/python benchmarks/validate.py
 
+bench-site: setup
+	$(BIN)/python benchmarks/site_build.py
+
 clean:
-	rm -rf $(VENV) site .kb-cache
+	rm -rf $(VENV) node_modules site .kb-cache test-artifacts

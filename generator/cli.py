@@ -52,6 +52,34 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .corpus import load_corpus
+    from .export import export_pages
+
+    corpus, findings = load_corpus(args.root)
+    errors = [f for f in findings if f.severity == "error"]
+    for f in findings:
+        print(fmt.format_text(f), file=sys.stderr)
+    if errors:
+        print(f"kb export: {len(errors)} error(s); nothing written", file=sys.stderr)
+        return 1
+    language = args.language or _site_language(Path(args.root) / "mkdocs.yml")
+    written = export_pages(corpus, Path(args.out), language=language, site_name=args.site_name)
+    print(f"wrote {len(written)} pages under {args.out}")
+    return 0
+
+
+def _site_language(mkdocs_yml: Path) -> str:
+    """The site's language setting (theme.language in mkdocs.yml), or English."""
+    import yaml
+
+    try:
+        config = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return "en"
+    return (config.get("theme") or {}).get("language") or "en"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kb", description="Runbook and incident knowledge base tools.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -79,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="write the JSON Schema files editors use")
     s.add_argument("--out", default="schema", help="output folder (default: schema/)")
     s.set_defaults(func=_cmd_schema)
+    e = sub.add_parser("export", help="write the generated site pages as Markdown files, for any site engine")
+    e.add_argument("out", metavar="DIR", help="output folder")
+    e.add_argument("--root", default=".", help="folder holding incidents/ and runbooks/ (default: .)")
+    e.add_argument("--language", help="language of the page labels (default: theme.language of mkdocs.yml)")
+    e.add_argument("--site-name", default="", help="title of the home page")
+    e.set_defaults(func=_cmd_export)
     return parser
 
 

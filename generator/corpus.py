@@ -70,7 +70,7 @@ def load_corpus(root: str | Path, today: dt.date | None = None) -> tuple[Corpus,
     findings: list[Finding] = []
     summaries = []
     sources = {}
-    for path in discover([root / "incidents", root / "runbooks"]):
+    for path in discover(d for d in (root / "incidents", root / "runbooks") if d.is_dir()):
         result = load_file(path)
         findings += result.findings
         if result.doc is None:

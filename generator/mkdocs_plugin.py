@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 
 from .corpus import load_corpus
 from .findings import format_text
-from .render.site import render_site
+from .render.site import render_site, site_nav
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -52,6 +52,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             raise PluginError(f"{config.docs_dir}/{clashes[0]} would hide a generated page of the same name; rename it")
         if not self.shim.is_file():
             raise PluginError(f"missing {self.shim}: run `npm ci` (make does it) to install the offline search shim")
+        if config.nav is None:  # a nav written in mkdocs.yml wins
+            docs = Path(config.docs_dir)
+            hand_written = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")]
+            config.nav = site_nav(self.pages, hand_written, language)
         # Replace whatever the offline plugin added (a CDN URL) with the copy shipped in the site.
         polyfills = config.extra.setdefault("polyfills", [])
         polyfills[:] = [p for p in polyfills if "iframe-worker" not in str(p)] + [SHIM_URI]

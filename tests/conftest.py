@@ -48,3 +48,31 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+def make_kb(folder: Path, files: dict[str, str]) -> Path:
+    """A small knowledge base with the project's site configuration; returns its mkdocs.yml."""
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "docs").mkdir(exist_ok=True)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("jieba_dict_user: search/", f"jieba_dict_user: {ROOT}/search/")
+    config = config.replace("  - kb\n", f"  - kb:\n      shim: {ROOT}/node_modules/iframe-worker/shim/index.js\n")
+    (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return folder / "mkdocs.yml"
+
+
+def mkdocs_build(config: Path, out: Path):
+    """A real `mkdocs build --strict`, as a process."""
+    import subprocess
+    import sys
+
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    return subprocess.run(
+        [str(mkdocs), "build", "--strict", "-f", str(config), "-d", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+    )

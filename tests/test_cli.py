@@ -74,3 +74,11 @@ def test_schema_command_writes_draft_07(tmp_path):
     schema = json.loads((tmp_path / "runbook.schema.json").read_text(encoding="utf-8"))
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     assert "definitions" in schema and "$defs" not in json.dumps(schema)
+
+
+def test_export_writes_the_same_pages_the_plugin_adds(tmp_path):
+    r = kb("export", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    page = (tmp_path / "out/runbooks/chatserver-troubleshooting.md").read_text(encoding="utf-8")
+    assert "## 一键体检" in page  # labels follow the site's language setting
+    assert (tmp_path / "out/index.md").exists() and (tmp_path / "out/indexes/signatures.md").exists()

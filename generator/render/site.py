@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import escape
 
 from ..corpus import Corpus
 from ..lint.freshness import days_overdue
@@ -44,7 +45,8 @@ def environment(corpus: Corpus) -> Environment:
         code=text.code,
         fence=text.fence,
         anchor=text.anchor,
-        yaml_str=lambda v: json.dumps(str(v), ensure_ascii=False),  # a JSON string is a YAML string
+        # Page titles reach the theme's HTML (nav, header) unescaped: escape them here.
+        title=lambda v: json.dumps(str(escape(str(v))), ensure_ascii=False),  # a JSON string is a YAML string
         ref_link=lambda ref: _ref_link(corpus, ref),
     )
     return env
@@ -104,6 +106,22 @@ def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_na
     )
     pages["indexes/review.md"] = env.get_template("site/review.md.j2").render(L=L, rows=_review_rows(corpus, today))
     return pages
+
+
+def site_nav(pages: dict[str, str], hand_written: list[str], language: str) -> list:
+    """The navigation: home, runbooks, incidents, indexes, then the hand-written pages, in the site's language."""
+    L = labels(language)
+
+    def section(folder: str) -> list[str]:
+        return sorted(p for p in pages if p.startswith(folder + "/"))
+
+    return [
+        "index.md",
+        {L["runbooks"]: section("runbooks")},
+        {L["incidents"]: sorted(section("incidents"), reverse=True)},  # newest first: ids start with the date
+        {L["indexes"]: section("indexes")},
+        *sorted(hand_written),
+    ]
 
 
 def _tags(doc) -> list[str]:

@@ -1,0 +1,19 @@
+"""`kb export`: the same pages the plugin adds in memory, written as files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .corpus import Corpus
+from .render.site import render_site
+
+
+def export_pages(corpus: Corpus, out: Path, *, language: str, site_name: str = "") -> list[Path]:
+    written = []
+    for rel, text in render_site(corpus, today=dt.date.today(), language=language, site_name=site_name).items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

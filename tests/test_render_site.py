@@ -1,0 +1,79 @@
+"""The site renderer as a pure function: corpus in, Markdown pages out, no MkDocs."""
+
+from __future__ import annotations
+
+from generator.corpus import load_corpus
+from generator.render import metrics
+from generator.render.site import render_site
+from generator.render.text import cell, code, fence, inline
+
+from .conftest import ROOT, TODAY
+
+
+def _pages():
+    corpus, findings = load_corpus(ROOT, today=TODAY)
+    assert findings == []
+    return corpus, render_site(corpus, today=TODAY, language="zh", site_name="运维知识库")
+
+
+def test_every_document_and_index_has_a_page():
+    corpus, pages = _pages()
+    for rb in corpus.runbooks:
+        assert f"runbooks/{rb}.md" in pages
+    for inc in corpus.incidents:
+        assert f"incidents/{inc}.md" in pages
+    for index in (
+        "index.md",
+        "indexes/services.md",
+        "indexes/signatures.md",
+        "indexes/root-causes.md",
+        "indexes/tags.md",
+        "indexes/action-items.md",
+        "indexes/review.md",
+    ):
+        assert index in pages
+
+
+def test_runbook_page_sections():
+    _, pages = _pages()
+    page = pages["runbooks/chatserver-troubleshooting.md"]
+    for heading in ("## 参数", "## 一键体检", "## 常见问题", "## 参考表", "## 收集诊断信息", "## 升级与支持"):
+        assert heading in page
+    assert '=== "CentOS / RHEL"' in page  # platform variants become content tabs
+    assert "sudo firewall-cmd --permanent --add-port=${PORT}/tcp" in page
+    assert "⚠️ 会改变系统状态" in page  # destructive steps are marked
+    assert "{: #port-in-use }" in page  # anchors that the indexes link to
+
+
+def test_incident_page_card_and_unconfirmed_root_cause():
+    corpus, pages = _pages()
+    inc = corpus.incidents["2025-12-23-word-counter-upgrade-502"]
+    assert metrics.minutes(metrics.time_to_detect(inc)) == "5 min"
+    assert metrics.minutes(metrics.time_to_resolve(inc)) == "27 min"
+    page = pages["incidents/2025-12-23-word-counter-upgrade-502.md"]
+    assert "| 发现用时 | 5 min |" in page and "| 恢复用时 | 27 min |" in page
+    assert page.count("| 22:") == 7  # every timeline row
+    tapspot = pages["incidents/2026-02-25-tapspot-site-unreachable.md"]
+    assert '!!! warning "未确认"' in tapspot
+
+
+def test_indexes_link_signatures_to_problems():
+    _, pages = _pages()
+    sig = pages["indexes/signatures.md"]
+    assert "`OSError: Address already in use`" in sig
+    assert "(../runbooks/chatserver-troubleshooting.md#port-in-use)" in sig
+    assert "(../runbooks/nginx-502-bad-gateway.md#bad-gateway)" in sig
+    open_items = pages["indexes/action-items.md"]
+    assert "添加服务健康检查脚本" in open_items
+    assert "创建故障记录文档" not in open_items  # done items are not open
+
+
+def test_text_is_escaped_where_it_lands():
+    evil = '<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) {: onclick="x"}'
+    out = inline(evil)
+    for bad in ("<script", "<img", "](javascript:", "{:"):
+        assert bad not in out
+    assert "|" not in cell("a | b").replace("&#124;", "")
+    assert code("a`b") == "``a`b``"
+    # A fence longer than any backtick run inside: the code cannot close it early.
+    assert fence("```\n<script>", "bash").startswith("````bash\n")
