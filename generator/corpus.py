@@ -40,17 +40,17 @@ class Corpus:
                 index[tag].append(doc)
         return dict(sorted(index.items()))
 
-    def by_signature(self) -> dict[str, list[tuple[Runbook, str]]]:
-        """Error signature -> (runbook, problem or cause id) it identifies."""
-        index: dict[str, list[tuple[Runbook, str]]] = defaultdict(list)
+    def by_signature(self) -> dict[str, list[tuple[Runbook, str, str]]]:
+        """Error signature -> (runbook, id and title of the problem or cause it identifies), sorted by text."""
+        index: dict[str, list[tuple[Runbook, str, str]]] = defaultdict(list)
         for rb in self.runbooks.values():
             for problem in rb.problems:
                 for sig in problem.signatures:
-                    index[sig.text].append((rb, problem.id))
+                    index[sig.text].append((rb, problem.id, problem.title))
                 for cause in problem.causes:
                     for sig in cause.signatures:
-                        index[sig.text].append((rb, cause.id))
-        return dict(sorted(index.items()))
+                        index[sig.text].append((rb, cause.id, cause.title))
+        return dict(sorted(index.items(), key=lambda kv: kv[0].lower()))
 
     def backlinks(self) -> dict[str, list[Incident]]:
         """Runbook id -> incidents that used or produced it."""

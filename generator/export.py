@@ -5,8 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import yaml
+
 from .corpus import Corpus
-from .render.site import render_site
+from .render.site import render_site, site_nav
+
+NAV_FILE = "nav.yml"  # the navigation the plugin would build, for a plain mkdocs.yml's `nav:`
 
 
 def export_pages(corpus: Corpus, out: Path, *, language: str, site_name: str = "") -> list[Path]:
@@ -16,4 +20,6 @@ def export_pages(corpus: Corpus, out: Path, *, language: str, site_name: str = "
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
+    nav = site_nav(corpus, [], language)
+    (out / NAV_FILE).write_text(yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return written

@@ -55,7 +55,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         if config.nav is None:  # a nav written in mkdocs.yml wins
             docs = Path(config.docs_dir)
             hand_written = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")]
-            config.nav = site_nav(self.pages, hand_written, language)
+            config.nav = site_nav(corpus, hand_written, language)
         # Replace whatever the offline plugin added (a CDN URL) with the copy shipped in the site.
         polyfills = config.extra.setdefault("polyfills", [])
         polyfills[:] = [p for p in polyfills if "iframe-worker" not in str(p)] + [SHIM_URI]

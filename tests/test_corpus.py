@@ -73,7 +73,7 @@ def test_example_knowledge_base_indexes():
     assert len(corpus.incidents) == 3
     assert "nginx" in corpus.by_service()
     signatures = corpus.by_signature()
-    assert ("nginx-502-bad-gateway", "bad-gateway") in [(rb.id, pid) for rb, pid in signatures["502 Bad Gateway"]]
+    assert ("nginx-502-bad-gateway", "bad-gateway") in [(rb.id, pid) for rb, pid, _ in signatures["502 Bad Gateway"]]
     assert any("Address already in use" in sig for sig in signatures)
     backlinks = corpus.backlinks()
     assert {i.id for i in backlinks["nginx-502-bad-gateway"]} >= {

@@ -77,3 +77,20 @@ def test_text_is_escaped_where_it_lands():
     assert code("a`b") == "``a`b``"
     # A fence longer than any backtick run inside: the code cannot close it early.
     assert fence("```\n<script>", "bash").startswith("````bash\n")
+
+
+def test_navigation_is_split_when_sections_grow():
+    from generator.render.site import FLAT_NAV_LIMIT, site_nav
+
+    corpus, _ = _pages()
+    nav = site_nav(corpus, ["about.md"], "zh")
+    assert nav[0] == "index.md" and nav[-1] == "about.md"
+    assert len(corpus.runbooks) <= FLAT_NAV_LIMIT
+    assert "runbooks/safe-deploy.md" in nav[1]["运维手册"]  # small: flat
+    many = corpus.runbooks["safe-deploy"]
+    for n in range(FLAT_NAV_LIMIT + 1):
+        corpus.runbooks[f"copy-{n}"] = many.model_copy(update={"id": f"copy-{n}"})
+    grouped = site_nav(corpus, [], "zh")[1]["运维手册"]
+    assert all(isinstance(group, dict) for group in grouped)  # big: one sub-section per service
+    nginx = next(g["nginx"] for g in grouped if "nginx" in g)
+    assert "runbooks/copy-0.md" in nginx and "runbooks/safe-deploy.md" in nginx

@@ -94,7 +94,7 @@ def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_na
     )
     pages["indexes/services.md"] = env.get_template("site/services.md.j2").render(L=L, index=corpus.by_service())
     pages["indexes/signatures.md"] = env.get_template("site/signatures.md.j2").render(
-        L=L, index=_signature_index(corpus), symptoms=_symptoms(corpus)
+        L=L, index=corpus.by_signature(), symptoms=_symptoms(corpus)
     )
     pages["indexes/root-causes.md"] = env.get_template("site/root_causes.md.j2").render(
         L=L, index=_root_cause_index(corpus)
@@ -108,18 +108,31 @@ def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_na
     return pages
 
 
-def site_nav(pages: dict[str, str], hand_written: list[str], language: str) -> list:
-    """The navigation: home, runbooks, incidents, indexes, then the hand-written pages, in the site's language."""
+FLAT_NAV_LIMIT = 15  # above this many pages, a nav section is split into sub-sections
+
+
+def site_nav(corpus: Corpus, hand_written: list[str], language: str) -> list:
+    """The navigation, in the site's language. Big sections are split (runbooks by service, incidents by
+    year) so that with navigation.prune each page carries a few dozen links, not thousands."""
     L = labels(language)
+    runbooks = defaultdict(list)
+    for rb in sorted(corpus.runbooks.values(), key=lambda r: r.id):
+        runbooks[rb.services[0]].append(f"runbooks/{rb.id}.md")
+    incidents = defaultdict(list)
+    for inc in sorted(corpus.incidents.values(), key=lambda i: i.started_at, reverse=True):
+        incidents[str(inc.started_at.year)].append(f"incidents/{inc.id}.md")
 
-    def section(folder: str) -> list[str]:
-        return sorted(p for p in pages if p.startswith(folder + "/"))
+    def section(groups: dict[str, list[str]], order: list[str]) -> list:
+        if sum(map(len, groups.values())) <= FLAT_NAV_LIMIT:
+            return [page for key in order for page in groups[key]]
+        return [{key: groups[key]} for key in order]
 
+    indexes = ["services", "signatures", "root-causes", "tags", "action-items", "review"]
     return [
         "index.md",
-        {L["runbooks"]: section("runbooks")},
-        {L["incidents"]: sorted(section("incidents"), reverse=True)},  # newest first: ids start with the date
-        {L["indexes"]: section("indexes")},
+        {L["runbooks"]: section(runbooks, sorted(runbooks))},
+        {L["incidents"]: section(incidents, sorted(incidents, reverse=True))},
+        {L["indexes"]: [f"indexes/{name}.md" for name in indexes]},
         *sorted(hand_written),
     ]
 
@@ -127,19 +140,6 @@ def site_nav(pages: dict[str, str], hand_written: list[str], language: str) -> l
 def _tags(doc) -> list[str]:
     """Tags and services both become tags, so the tags index finds documents by service too."""
     return sorted({*doc.tags, *doc.services})
-
-
-def _signature_index(corpus: Corpus) -> dict[str, list[tuple[Runbook, str, str]]]:
-    """Signature text -> (runbook, anchor, title of the problem or cause it identifies)."""
-    index: dict[str, list[tuple[Runbook, str, str]]] = defaultdict(list)
-    for rb in corpus.runbooks.values():
-        for p in rb.problems:
-            for sig in p.signatures:
-                index[sig.text].append((rb, p.id, p.title))
-            for c in p.causes:
-                for sig in c.signatures:
-                    index[sig.text].append((rb, c.id, c.title))
-    return dict(sorted(index.items(), key=lambda kv: kv[0].lower()))
 
 
 def _symptoms(corpus: Corpus) -> list:
