@@ -144,7 +144,7 @@ def _yaml_error(path: str, exc: YAMLError) -> Finding:
                 col=col,
                 hint=f"'{name}' is already set at line {first} of this mapping; keep one of the two",
             )
-        if "\\t" in problem or "'\\t'" in problem or "tab" in problem.lower():
+        if "\\t" in problem or "tab" in problem.lower():
             return Finding(
                 path,
                 "tab-indent",
