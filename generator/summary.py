@@ -104,40 +104,35 @@ def check_summaries(summaries: Iterable[Summary], today: dt.date) -> list[Findin
             by_id[s.id] = s
     runbooks = {s.id: s for s in by_id.values() if s.kind == "runbook"}
     incidents = {s.id for s in by_id.values() if s.kind == "incident"}
+
+    def broken(s: Summary, message: str, loc: Loc, hint: str) -> None:
+        out.append(Finding(s.path, "broken-ref", message, loc=loc, hint=hint))
+
     for s in summaries:
         for ref, loc in s.refs:
             target, _, anchor = ref.partition("#")
             if target not in runbooks:
-                out.append(
-                    Finding(
-                        s.path,
-                        "broken-ref",
-                        f"reference '{ref}': no runbook '{target}'",
-                        loc=loc,
-                        hint=_suggest(target, runbooks) or "check the id in runbooks/",
-                    )
+                broken(
+                    s,
+                    f"reference '{ref}': no runbook '{target}'",
+                    loc,
+                    _suggest(target, runbooks) or "check the id in runbooks/",
                 )
             elif anchor and anchor not in runbooks[target].anchors:
-                out.append(
-                    Finding(
-                        s.path,
-                        "broken-ref",
-                        f"reference '{ref}': runbook '{target}' has no problem, cause or procedure '{anchor}'",
-                        loc=loc,
-                        hint=_suggest(anchor, runbooks[target].anchors)
-                        or f"its ids: {', '.join(runbooks[target].anchors) or 'none'}",
-                    )
+                known = runbooks[target].anchors
+                broken(
+                    s,
+                    f"reference '{ref}': runbook '{target}' has no problem, cause or procedure '{anchor}'",
+                    loc,
+                    _suggest(anchor, known) or f"its ids: {', '.join(known) or 'none'}",
                 )
         for ref, loc in s.incident_refs:
             if ref not in incidents:
-                out.append(
-                    Finding(
-                        s.path,
-                        "broken-ref",
-                        f"related incident '{ref}' does not exist",
-                        loc=loc,
-                        hint=_suggest(ref, incidents) or "check the id in incidents/",
-                    )
+                broken(
+                    s,
+                    f"related incident '{ref}' does not exist",
+                    loc,
+                    _suggest(ref, incidents) or "check the id in incidents/",
                 )
         if s.last_reviewed:
             late = freshness.days_overdue(dt.date.fromisoformat(s.last_reviewed), s.review_every_days, today)

@@ -76,3 +76,35 @@ def mkdocs_build(config: Path, out: Path):
         timeout=600,
         env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
     )
+
+
+def runs(steps) -> list[str]:
+    """The commands of the steps that have one."""
+    return [s.run for s in steps if s.run]
+
+
+def all_steps(obj):
+    """Every Step anywhere below a model (health check, diagnosis, checks, fixes, procedures...)."""
+    from generator.model.common import Step
+
+    if isinstance(obj, Step):
+        yield obj
+    if isinstance(obj, list):
+        for item in obj:
+            yield from all_steps(item)
+    elif hasattr(type(obj), "model_fields"):
+        for name in type(obj).model_fields:
+            yield from all_steps(getattr(obj, name))
+
+
+def expand(rb, text: str) -> str:
+    """A runbook command with its ${NAME} parameters replaced by their defaults; all must be declared."""
+    import re
+
+    defaults = {p.name: p.default for p in rb.parameters}
+
+    def repl(m: re.Match) -> str:
+        assert m.group(1) in defaults, f"undeclared parameter {m.group(1)}"
+        return defaults[m.group(1)]
+
+    return re.sub(r"\$\{([A-Z][A-Z0-9_]*)\}", repl, text)

@@ -4,13 +4,11 @@ from pathlib import Path
 
 from generator.load import load_document
 
+from .conftest import runs
+
 ROOT = Path(__file__).resolve().parents[1]
 INCIDENT = ROOT / "incidents" / "2026-02-11-login-502-flask-down.yaml"
 RUNBOOK = ROOT / "runbooks" / "nginx-502-bad-gateway.yaml"
-
-
-def _runs(steps):
-    return [s.run for s in steps if s.run]
 
 
 def test_incident_facts():
@@ -68,7 +66,7 @@ def test_incident_facts():
     open_ = [m.title for m in inc.prevention if m.status == "open"]
     assert done == ["自动重启配置", "健康检查", "服务自启动", "完整文档"]
     assert open_ == ["外部监控", "告警通知", "自动化备份", "负载均衡"]
-    assert "systemctl enable flask-app\nsystemctl enable nginx\n" in _runs(inc.prevention[2].steps)
+    assert "systemctl enable flask-app\nsystemctl enable nginx\n" in runs(inc.prevention[2].steps)
 
     # Standard flows, arrow steps without commands.
     flows = {p.title: [s.title for s in p.steps] for p in inc.procedures}
@@ -133,14 +131,14 @@ def test_runbook_facts():
     assert causes["crash-loop"].category == "code-defect"
     assert causes["process-manager-conflict"].category == "process-management"
     assert all(c.checks and c.fixes for c in causes.values())
-    diag = "\n".join(_runs(problem.diagnosis))
+    diag = "\n".join(runs(problem.diagnosis))
     for cmd in ("grep proxy_pass /etc/nginx/sites-enabled/*", "pm2 list", "crontab -l"):
         assert cmd in diag
     pm2_fix = causes["process-manager-conflict"].fixes[0].steps[0]
     assert "pm2 stop all" in pm2_fix.run and pm2_fix.destructive
 
     # Cheat sheet from seed 001, parameterised.
-    sheet = {g.title: _runs(g.steps) for g in rb.cheatsheet}
+    sheet = {g.title: runs(g.steps) for g in rb.cheatsheet}
     assert list(sheet) == ["服务管理", "日志查看", "快速修复", "验证测试"]
     assert len(sheet["服务管理"]) == 5
     assert "cd ${WORKDIR} && bash scripts/fix-login-issue.sh" in sheet["快速修复"]

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from generator.load import load_document
 
+from .conftest import runs
+
 ROOT = Path(__file__).resolve().parents[1]
 INCIDENT = ROOT / "incidents" / "2025-12-23-word-counter-upgrade-502.yaml"
 RUNBOOK = ROOT / "runbooks" / "safe-deploy.yaml"
@@ -18,10 +20,6 @@ TIMELINE = [
     ("22:35", "修复端口,但PM2又重启错误进程", "⚠️ 反复出现", "identified"),
     ("22:37", "停止PM2,最终修复", "✅ 恢复正常", "resolved"),
 ]
-
-
-def _all_runs(steps):
-    return [s.run for s in steps if s.run]
 
 
 def test_incident_timeline_and_header():
@@ -112,7 +110,7 @@ def test_incident_procedures_lessons_actions():
         "部署后 (每次必做)",
     ]
     before, during, after = checklist.phases
-    assert _all_runs(before.steps) == [
+    assert runs(before.steps) == [
         "python -m py_compile *.py",
         "grep proxy_pass /etc/nginx/sites-enabled/*",
         "pm2 list",
@@ -125,7 +123,7 @@ def test_incident_procedures_lessons_actions():
         "使用正确端口启动服务",
         "等待3秒让服务完全启动",
     ]
-    assert _all_runs(after.steps) == ["curl localhost:9999/", "curl soeasyhub.com/", "tail gunicorn.log"]
+    assert runs(after.steps) == ["curl localhost:9999/", "curl soeasyhub.com/", "tail gunicorn.log"]
     assert after.steps[-1].title == "浏览器实际访问测试"
     assert "# 效率提升: 350%" in procs["new-sop"].steps[0].run
 

@@ -1,34 +1,12 @@
 """Seed 003 (VOMS 故障排查) survived the conversion into runbooks/voms-troubleshooting.yaml."""
 
-import re
 from pathlib import Path
 
 from generator.load import load_document
 
+from .conftest import all_steps, expand
+
 RUNBOOK = Path(__file__).resolve().parents[1] / "runbooks" / "voms-troubleshooting.yaml"
-
-
-def _expand(text: str, params: dict[str, str]) -> str:
-    def repl(m: re.Match) -> str:
-        assert m.group(1) in params, f"undeclared parameter {m.group(1)}"
-        return params[m.group(1)]
-
-    return re.sub(r"\$\{([A-Z][A-Z0-9_]*)\}", repl, text)
-
-
-def _all_steps(rb):
-    steps = list(rb.health_check.steps)
-    for p in rb.problems:
-        steps += p.diagnosis + p.verification
-        for c in p.causes:
-            steps += c.checks
-            for f in c.fixes:
-                steps += f.steps + f.verify
-        for f in p.fixes:
-            steps += f.steps + f.verify
-    for pr in rb.procedures:
-        steps += pr.steps
-    return steps
 
 
 def test_voms_runbook() -> None:
@@ -55,7 +33,7 @@ def test_voms_runbook() -> None:
 
     # 一键体检: every command, one step each, in order.
     assert rb.health_check.title == "一键体检"
-    health = [_expand(s.run, params) for s in rb.health_check.steps]
+    health = [expand(rb, s.run) for s in rb.health_check.steps]
     assert health == [
         "systemctl status voms-server --no-pager",
         "systemctl status voms-worker-consumer --no-pager",
@@ -84,7 +62,7 @@ def test_voms_runbook() -> None:
     ]
 
     def diag(title: str) -> list[str]:
-        return [_expand(s.run, params) for s in problems[title].diagnosis if s.run]
+        return [expand(rb, s.run) for s in problems[title].diagnosis if s.run]
 
     def causes(title: str) -> list[str]:
         return [c.title for c in problems[title].causes]
@@ -169,14 +147,14 @@ def test_voms_runbook() -> None:
     procs = {p.title: p for p in rb.procedures}
     assert list(procs) == ["OTA 回滚(推荐)", "发布包回滚"]
     assert ".bak" in procs["OTA 回滚(推荐)"].description
-    ota = [(_expand(s.run, params), s.destructive) for s in procs["OTA 回滚(推荐)"].steps]
+    ota = [(expand(rb, s.run), s.destructive) for s in procs["OTA 回滚(推荐)"].steps]
     assert ota == [
         ("sudo systemctl stop voms-server", True),
         ("sudo cp /opt/voms/bin/server.bak /opt/voms/bin/server", True),
         ("sudo systemctl start voms-server", True),
         ("curl -s http://localhost:8181/api/v1/public/system/health | jq .", False),
     ]
-    pkg = [(_expand(s.run, params), s.destructive) for s in procs["发布包回滚"].steps]
+    pkg = [(expand(rb, s.run), s.destructive) for s in procs["发布包回滚"].steps]
     assert pkg == [
         ("cd /opt/voms-release-prev", False),
         ("sudo ./voms-deploy", True),
@@ -184,6 +162,6 @@ def test_voms_runbook() -> None:
     ]
 
     # Every ${NAME} in any command is a declared parameter.
-    for s in _all_steps(rb):
+    for s in all_steps(rb):
         if s.run:
-            _expand(s.run, params)
+            expand(rb, s.run)

@@ -1,28 +1,12 @@
 """Seed 004 (Python 聊天服务器故障排查指南) survived the conversion to a runbook."""
 
-import re
 from pathlib import Path
 
 from generator.load import load_document
 
+from .conftest import all_steps, expand
+
 RUNBOOK = Path(__file__).resolve().parents[1] / "runbooks" / "chatserver-troubleshooting.yaml"
-
-
-def _steps(obj):
-    """Every Step below obj (health check, diagnosis, checks, fixes, procedures...)."""
-    if type(obj).__name__ == "Step":
-        yield obj
-    if hasattr(type(obj), "model_fields"):
-        for name in type(obj).model_fields:
-            yield from _steps(getattr(obj, name))
-    elif isinstance(obj, list):
-        for item in obj:
-            yield from _steps(item)
-
-
-def _expand(rb, text):
-    defaults = {p.name: p.default for p in rb.parameters}
-    return re.sub(r"\$\{([A-Z_]+)\}", lambda m: defaults[m.group(1)], text)
 
 
 def test_header_and_parameters():
@@ -41,7 +25,7 @@ def test_header_and_parameters():
 
 def test_health_check_seven_steps():
     rb = load_document(RUNBOOK)
-    runs = [_expand(rb, s.run) for s in rb.health_check.steps]
+    runs = [expand(rb, s.run) for s in rb.health_check.steps]
     assert runs == [
         "systemctl status chatserver",
         "netstat -tuln | grep 3000",
@@ -128,13 +112,13 @@ def test_all_eleven_problems_with_groups_and_signatures():
 
 def test_destructive_commands_are_marked():
     rb = load_document(RUNBOOK)
-    steps = list(_steps(rb))
+    steps = list(all_steps(rb))
     risky = ("kill -9", "truncate", "chown -R", "systemctl restart", "systemctl stop", "sysctl -p")
     for step in steps:
         texts = [step.run or ""] + [v.run for v in step.variants]
         if any(word in t for t in texts for word in risky):
             assert step.destructive, step.title
-    runs = {_expand(rb, s.run) for s in steps if s.run}
+    runs = {expand(rb, s.run) for s in steps if s.run}
     assert "kill -9 <PID>" in runs
     assert "sudo truncate -s 0 /var/log/chatserver/server.log" in runs
     assert "journalctl -u chatserver -n 50 --no-pager" in runs
