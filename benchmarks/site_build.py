@@ -4,8 +4,8 @@
 
 For each size, in one run: `mkdocs build` with the plugin (pages made in memory from YAML), and
 `kb export` + `mkdocs build` of the exported Markdown without the plugin (same theme, search,
-offline). Then, under `mkdocs serve` with --serve-size documents, the time from saving a YAML
-file to the served page showing the edit. Whole processes throughout.
+offline). Then, under `mkdocs serve --dirty` (what `make serve` runs) with --serve-size documents,
+the time from saving a YAML file to the served page showing the edit. Whole processes throughout.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def serve_latency(work: Path, count: int, edits: int = 3) -> list[float]:
     site_config(folder, with_plugin=True)
     port = free_port()
     proc = subprocess.Popen(
-        [str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [str(BIN / "mkdocs"), "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=folder,
         env=ENV,
         stdout=subprocess.DEVNULL,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import Finding
-from .load import load_file
+from .load import LoadResult, load_file
 from .model import Document, Incident, Runbook
 from .paths import discover
 from .summary import check_summaries, runbook_refs, summarize
@@ -63,15 +63,21 @@ class Corpus:
         return dict(index)
 
 
-def load_corpus(root: str | Path, today: dt.date | None = None) -> tuple[Corpus, list[Finding]]:
-    """Load incidents/ and runbooks/ under root. Findings are located; documents with errors are left out."""
+def load_corpus(
+    root: str | Path, today: dt.date | None = None, cache: dict | None = None
+) -> tuple[Corpus, list[Finding]]:
+    """Load incidents/ and runbooks/ under root. Findings are located; documents with errors are left out.
+
+    `cache` (a dict the caller keeps between calls, as `mkdocs serve` does) skips files whose size and
+    modification time have not changed since the last call, so a rebuild after one edit reads one file.
+    """
     root = Path(root)
     corpus = Corpus({}, {}, {})
     findings: list[Finding] = []
     summaries = []
     sources = {}
     for path in discover(d for d in (root / "incidents", root / "runbooks") if d.is_dir()):
-        result = load_file(path)
+        result = _load_cached(path, cache) if cache is not None else load_file(path)
         findings += result.findings
         if result.doc is None:
             continue
@@ -82,3 +88,15 @@ def load_corpus(root: str | Path, today: dt.date | None = None) -> tuple[Corpus,
         corpus.paths[result.doc.id] = str(path)
     findings += [sources[f.path].locate(f) for f in check_summaries(summaries, today or dt.date.today())]
     return corpus, findings
+
+
+def _load_cached(path: Path, cache: dict) -> LoadResult:
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return load_file(path)  # reports the error
+    hit = cache.get(path)
+    if hit is None or hit[0] != stamp:
+        hit = cache[path] = (stamp, load_file(path))
+    return hit[1]

@@ -32,13 +32,31 @@ class KbConfig(Config):
     shim = c.Type(str, default=str(SHIM_SOURCE))  # installed by `npm ci`, relative to mkdocs.yml
 
 
+class GeneratedPage(File):
+    """A page made in memory. Under `mkdocs serve --dirty` only pages whose text changed are rebuilt."""
+
+    changed = True
+
+    def is_modified(self) -> bool:
+        return self.changed
+
+
 class KbPlugin(BasePlugin[KbConfig]):
+    # MkDocs keeps a plugin instance across the rebuilds of `mkdocs serve`: these survive an edit.
+    def __init__(self) -> None:
+        super().__init__()
+        self.load_cache: dict = {}  # file -> last load result, reused while the file is unchanged
+        self.previous: dict[str, str] = {}  # path -> text of the pages in the last build
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Declaring this hook is what makes MkDocs keep the instance between rebuilds."""
+
     @event_priority(-100)  # after the offline plugin, whose polyfill this replaces
     def on_config(self, config):
         base = Path(config.config_file_path).parent
         self.root = (base / self.config.root).resolve()
         self.shim = (base / self.config.shim).resolve()
-        corpus, findings = load_corpus(self.root)
+        corpus, findings = load_corpus(self.root, cache=self.load_cache)
         errors = [f for f in findings if f.severity == "error"]
         if errors:
             details = "\n".join(format_text(f) for f in errors)
@@ -63,9 +81,14 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         for path, text in self.pages.items():
-            files.append(File.generated(config, path, content=text))
+            page = GeneratedPage.generated(config, path, content=text)
+            page.changed = self.previous.get(path) != text
+            files.append(page)
         files.append(File.generated(config, SHIM_URI, abs_src_path=str(self.shim)))
         return files
+
+    def on_post_build(self, config) -> None:
+        self.previous = self.pages  # only a build that finished counts as the baseline for the next
 
     def on_serve(self, server, config, builder):
         for folder in ("incidents", "runbooks"):

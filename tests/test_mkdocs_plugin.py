@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .conftest import MINIMAL_RUNBOOK, make_kb, mkdocs_build
 
 
@@ -29,3 +31,59 @@ def test_a_hand_written_page_cannot_hide_a_generated_one(tmp_path):
     r = mkdocs_build(config, tmp_path / "site")
     assert r.returncode != 0
     assert "docs/index.md would hide a generated page" in r.stderr
+
+
+def test_serve_rebuilds_only_the_pages_an_edit_changes(tmp_path):
+    """`mkdocs serve --dirty` (what `make serve` runs): an edit shows, untouched pages are not rebuilt,
+    and search still finds the pages that were not rebuilt."""
+    import json
+    import re
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    other = MINIMAL_RUNBOOK.replace("id: web-502", "id: api-502").replace("网站 502", "接口 502")
+    config = make_kb(tmp_path, {"runbooks/web-502.yaml": MINIMAL_RUNBOOK, "runbooks/api-502.yaml": other})
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = (tmp_path / "serve.log").open("w")
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    proc = subprocess.Popen(
+        [str(mkdocs), "serve", "--dirty", "-v", "-f", str(config), "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+    )
+
+    def fetch(path: str) -> str:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as r:
+                return r.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    def wait_for(path: str, text: str) -> str:
+        deadline = time.time() + 120
+        while text not in (page := fetch(path)):
+            assert proc.poll() is None and time.time() < deadline, (tmp_path / "serve.log").read_text()
+            time.sleep(0.2)
+        return page
+
+    try:
+        wait_for("runbooks/web-502.html", "网站 502")
+        site = Path(re.search(r"Config value 'site_dir' = '([^']+)'", (tmp_path / "serve.log").read_text())[1])
+        untouched = (site / "runbooks/api-502.html").stat().st_mtime_ns
+        (tmp_path / "runbooks/web-502.yaml").write_text(MINIMAL_RUNBOOK.replace("网站 502", "网站 502 已编辑"))
+        wait_for("runbooks/web-502.html", "网站 502 已编辑")
+        wait_for("search/search_index.json", json.dumps("编辑")[1:-1])  # ASCII-escaped JSON, words split by jieba
+        assert (site / "runbooks/api-502.html").stat().st_mtime_ns == untouched  # not rebuilt
+        index = json.loads(fetch("search/search_index.json"))
+        locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+        assert {"runbooks/web-502.html", "runbooks/api-502.html"} <= locations
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()

@@ -94,3 +94,25 @@ def test_navigation_is_split_when_sections_grow():
     assert all(isinstance(group, dict) for group in grouped)  # big: one sub-section per service
     nginx = next(g["nginx"] for g in grouped if "nginx" in g)
     assert "runbooks/copy-0.md" in nginx and "runbooks/safe-deploy.md" in nginx
+
+
+def test_navigation_shows_only_the_index_of_a_very_big_section():
+    from generator.render.site import LISTED_NAV_LIMIT, site_nav
+
+    corpus, _ = _pages()
+    many = corpus.runbooks["safe-deploy"]
+    for n in range(LISTED_NAV_LIMIT + 1):
+        corpus.runbooks[f"copy-{n}"] = many.model_copy(update={"id": f"copy-{n}"})
+    nav = site_nav(corpus, [], "zh")
+    assert nav[1]["运维手册"] == ["indexes/services.md"]  # every runbook is one click away from it
+    assert "indexes/services.md" not in nav[3]["索引"]  # listed once, not twice
+    assert "indexes/incidents.md" in nav[3]["索引"]  # the small incidents section is listed in full
+    assert "incidents/2026-02-25-tapspot-site-unreachable.md" in nav[2]["故障记录"]
+
+
+def test_incident_index_lists_every_incident_by_year():
+    corpus, pages = _pages()
+    page = pages["indexes/incidents.md"]
+    assert page.index("## 2026") < page.index("## 2025")
+    for inc in corpus.incidents.values():
+        assert f"(../incidents/{inc.id}.md)" in page

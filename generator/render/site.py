@@ -92,6 +92,10 @@ def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_na
         most_used=most_used[:10],
         severity_levels=next((rb.severity_levels for rb in corpus.runbooks.values() if rb.severity_levels), []),
     )
+    by_year: dict[int, list] = defaultdict(list)
+    for inc in incidents_newest_first:
+        by_year[inc.started_at.year].append(inc)
+    pages["indexes/incidents.md"] = env.get_template("site/incidents.md.j2").render(L=L, by_year=by_year)
     pages["indexes/services.md"] = env.get_template("site/services.md.j2").render(L=L, index=corpus.by_service())
     pages["indexes/signatures.md"] = env.get_template("site/signatures.md.j2").render(
         L=L, index=corpus.by_signature(), symptoms=_symptoms(corpus)
@@ -109,11 +113,14 @@ def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_na
 
 
 FLAT_NAV_LIMIT = 15  # above this many pages, a nav section is split into sub-sections
+LISTED_NAV_LIMIT = 300  # above this many, the section shows its index page instead of every page
+INDEX_PAGES = ["services", "incidents", "signatures", "root-causes", "tags", "action-items", "review"]
 
 
 def site_nav(corpus: Corpus, hand_written: list[str], language: str) -> list:
     """The navigation, in the site's language. Big sections are split (runbooks by service, incidents by
-    year) so that with navigation.prune each page carries a few dozen links, not thousands."""
+    year) so that with navigation.prune each page carries a few dozen links, not thousands; very big ones
+    show only their index page, since every page carries the whole top of the navigation."""
     L = labels(language)
     runbooks = defaultdict(list)
     for rb in sorted(corpus.runbooks.values(), key=lambda r: r.id):
@@ -121,18 +128,22 @@ def site_nav(corpus: Corpus, hand_written: list[str], language: str) -> list:
     incidents = defaultdict(list)
     for inc in sorted(corpus.incidents.values(), key=lambda i: i.started_at, reverse=True):
         incidents[str(inc.started_at.year)].append(f"incidents/{inc.id}.md")
+    indexes = [f"indexes/{name}.md" for name in INDEX_PAGES]
 
-    def section(groups: dict[str, list[str]], order: list[str]) -> list:
-        if sum(map(len, groups.values())) <= FLAT_NAV_LIMIT:
+    def section(groups: dict[str, list[str]], order: list[str], overview: str) -> list:
+        count = sum(map(len, groups.values()))
+        if count > LISTED_NAV_LIMIT:
+            indexes.remove(overview)  # it moves up, as the section itself
+            return [overview]
+        if count <= FLAT_NAV_LIMIT:
             return [page for key in order for page in groups[key]]
         return [{key: groups[key]} for key in order]
 
-    indexes = ["services", "signatures", "root-causes", "tags", "action-items", "review"]
     return [
         "index.md",
-        {L["runbooks"]: section(runbooks, sorted(runbooks))},
-        {L["incidents"]: section(incidents, sorted(incidents, reverse=True))},
-        {L["indexes"]: [f"indexes/{name}.md" for name in indexes]},
+        {L["runbooks"]: section(runbooks, sorted(runbooks), "indexes/services.md")},
+        {L["incidents"]: section(incidents, sorted(incidents, reverse=True), "indexes/incidents.md")},
+        {L["indexes"]: indexes},
         *sorted(hand_written),
     ]
 
