@@ -9,7 +9,8 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import escape
 
 from ..corpus import Corpus
@@ -29,7 +30,8 @@ def labels(language: str) -> dict:
     return yaml.safe_load((path if path.exists() else LABELS / "en.yaml").read_text(encoding="utf-8"))
 
 
-def environment(corpus: Corpus) -> Environment:
+@cache  # compiled templates are kept for the process: `mkdocs serve` renders again on every edit
+def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=False,  # Markdown, not HTML: escaping is the filters' job (text.py)
@@ -47,15 +49,16 @@ def environment(corpus: Corpus) -> Environment:
         anchor=text.anchor,
         # Page titles reach the theme's HTML (nav, header) unescaped: escape them here.
         title=lambda v: json.dumps(str(escape(str(v))), ensure_ascii=False),  # a JSON string is a YAML string
-        ref_link=lambda ref: _ref_link(corpus, ref),
+        ref_link=_ref_link,
     )
     return env
 
 
-def _ref_link(corpus: Corpus, ref: str) -> str:
+@pass_context
+def _ref_link(context: Context, ref: str) -> str:
     """Markdown link for `runbook-id` or `runbook-id#anchor`, from a page one folder deep."""
     target, _, anchor = ref.partition("#")
-    rb = corpus.runbooks.get(target)
+    rb = context["corpus"].runbooks.get(target)
     title = text.inline(rb.title) if rb else target
     suffix = f"#{anchor}" if anchor else ""
     return f"[{title}{' › ' + anchor if anchor else ''}](../runbooks/{target}.md{suffix})"
@@ -63,19 +66,20 @@ def _ref_link(corpus: Corpus, ref: str) -> str:
 
 def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_name: str = "") -> dict[str, str]:
     """Every generated page of the site, keyed by its path under docs/."""
-    env = environment(corpus)
+    env = environment()
     L = labels(language)
     backlinks = corpus.backlinks()
     pages: dict[str, str] = {}
 
     for rb in corpus.runbooks.values():
         pages[f"runbooks/{rb.id}.md"] = env.get_template("site/runbook.md.j2").render(
-            rb=rb, L=L, backlinks=backlinks.get(rb.id, []), tags=_tags(rb)
+            rb=rb, L=L, corpus=corpus, backlinks=backlinks.get(rb.id, []), tags=_tags(rb)
         )
     for inc in corpus.incidents.values():
         pages[f"incidents/{inc.id}.md"] = env.get_template("site/incident.md.j2").render(
             inc=inc,
             L=L,
+            corpus=corpus,
             tags=_tags(inc),
             ttd=metrics.minutes(metrics.time_to_detect(inc)),
             ttr=metrics.minutes(metrics.time_to_resolve(inc)),
