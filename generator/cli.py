@@ -80,6 +80,12 @@ def _site_language(mkdocs_yml: Path) -> str:
     return (config.get("theme") or {}).get("language") or "en"
 
 
+def _fmt(paths: list[str], check: bool) -> int:
+    from .fmt import command
+
+    return command(paths, check)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kb", description="Runbook and incident knowledge base tools.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -113,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--language", help="language of the page labels (default: theme.language of mkdocs.yml)")
     e.add_argument("--site-name", default="", help="title of the home page")
     e.set_defaults(func=_cmd_export)
+
+    f = sub.add_parser("fmt", help="rewrite files in the canonical style (key order, indentation, block text)")
+    f.add_argument("paths", nargs="*", help="files or folders (default: incidents/ runbooks/)")
+    f.add_argument("--check", action="store_true", help="change nothing; exit 1 and name the files that would change")
+    f.set_defaults(func=lambda a: _fmt(a.paths or [p for p in DEFAULT_PATHS if Path(p).exists()], a.check))
     return parser
 
 
