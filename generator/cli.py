@@ -86,6 +86,12 @@ def _fmt(paths: list[str], check: bool) -> int:
     return command(paths, check)
 
 
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import command
+
+    return command(args.kind, args.root, args.doc_id, args.title, args.service, args.out)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kb", description="Runbook and incident knowledge base tools.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -124,6 +130,15 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("paths", nargs="*", help="files or folders (default: incidents/ runbooks/)")
     f.add_argument("--check", action="store_true", help="change nothing; exit 1 and name the files that would change")
     f.set_defaults(func=lambda a: _fmt(a.paths or [p for p in DEFAULT_PATHS if Path(p).exists()], a.check))
+
+    n = sub.add_parser("new", help="write a commented skeleton of an incident or a runbook")
+    n.add_argument("kind", choices=["incident", "runbook"])
+    n.add_argument("--id", dest="doc_id", help="the document's id, also its file name (default: a placeholder)")
+    n.add_argument("--title", help="the title")
+    n.add_argument("--service", help="the id of the service it is about")
+    n.add_argument("-o", "--out", help="file to write (default: incidents/<id>.yaml or runbooks/<id>.yaml)")
+    n.add_argument("--root", default=".", help="folder holding incidents/, runbooks/ and schema/ (default: .)")
+    n.set_defaults(func=lambda a: _new(a))
     return parser
 
 
