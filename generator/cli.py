@@ -92,6 +92,12 @@ def _new(args: argparse.Namespace) -> int:
     return command(args.kind, args.root, args.doc_id, args.title, args.service, args.out)
 
 
+def _import(args: argparse.Namespace) -> int:
+    from .mdimport import command
+
+    return command(args.file, args.kind, args.out, args.doc_id, args.service)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kb", description="Runbook and incident knowledge base tools.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -139,6 +145,14 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("-o", "--out", help="file to write (default: incidents/<id>.yaml or runbooks/<id>.yaml)")
     n.add_argument("--root", default=".", help="folder holding incidents/, runbooks/ and schema/ (default: .)")
     n.set_defaults(func=lambda a: _new(a))
+
+    i = sub.add_parser("import", help="draft an incident or runbook from a markdown write-up")
+    i.add_argument("file", metavar="FILE.md")
+    i.add_argument("--kind", choices=["incident", "runbook"], help="default: guessed from the write-up")
+    i.add_argument("-o", "--out", help="file to write (default: standard output); never overwritten")
+    i.add_argument("--id", dest="doc_id", help="the document's id (default: from the file names)")
+    i.add_argument("--service", help="the id of the service it is about")
+    i.set_defaults(func=lambda a: _import(a))
     return parser
 
 

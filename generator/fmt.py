@@ -48,11 +48,16 @@ def yaml() -> YAML:
 
 
 def _block_ok(text: str) -> bool:
-    # A literal block keeps text exactly only when every character may appear in one.
-    return "\n" in text and all(c == "\n" or (c.isprintable() or c == "\t") for c in text) and "\r" not in text
+    """A literal block keeps this text exactly: printable, no line that starts with a tab or holds only blanks."""
+    if "\n" not in text or "\r" in text or text[:1] in (" ", "\t"):
+        return False
+    lines = text.split("\n")
+    return all((c.isprintable() or c == "\t") for line in lines for c in line) and not any(
+        line[:1] == "\t" or (line and not line.strip()) for line in lines
+    )
 
 
-def _canonical(node: Any, model: type[BaseModel] | None) -> Any:
+def _canonical(node: Any, model: type[BaseModel] | None, blocks: bool = True) -> Any:
     """The node with keys in schema order and multi-line strings as block scalars; comments move with keys."""
     if isinstance(node, CommentedMap):
         order = field_order(model) if model else {}
@@ -62,13 +67,13 @@ def _canonical(node: Any, model: type[BaseModel] | None) -> Any:
             for k in keys:  # in place, so each key keeps its comments
                 node.move_to_end(k)
         for k in list(node):
-            node[k] = _canonical(node[k], order.get(k))
+            node[k] = _canonical(node[k], order.get(k), blocks)
         return node
     if isinstance(node, CommentedSeq):
         for i, item in enumerate(node):
-            node[i] = _canonical(item, model)
+            node[i] = _canonical(item, model, blocks)
         return node
-    if isinstance(node, str) and not isinstance(node, LiteralScalarString) and _block_ok(node):
+    if blocks and isinstance(node, str) and not isinstance(node, LiteralScalarString) and _block_ok(node):
         return LiteralScalarString(node)
     return node
 
@@ -114,7 +119,15 @@ def format_text(text: str) -> str:
     if not isinstance(data, CommentedMap):
         raise FormatError("the document is not a mapping (key: value lines); run `kb validate` for details")
     kind = data.get("kind")
-    data = _canonical(data, MODELS.get(kind) if isinstance(kind, str) else None)
+    model = MODELS.get(kind) if isinstance(kind, str) else None
+    try:
+        return _formatted(text, y, _canonical(data, model))
+    except FormatError:
+        # Some texts only survive in their original quoting: keep it rather than refuse the file.
+        return _formatted(text, y, _canonical(y.load(text), model, blocks=False))
+
+
+def _formatted(text: str, y: YAML, data: Any) -> str:
     buf = io.StringIO()
     y.dump(data, buf)
     out = buf.getvalue().rstrip("\n") + "\n"  # a blank line that moved with its key must not end the file
