@@ -108,7 +108,10 @@ def test_timeline_times_take_the_write_ups_date_and_zone(tmp_path):
 
 
 def test_checkbox_and_emoji_lists_become_action_items():
-    source = "# Outage\n\n## Timeline\n\n| Time | Event |\n|---|---|\n| 10:00 | down |\n\n## Follow-up\n\n- [x] add alert\n- [ ] add runbook\n- ⏳ load test\n"
+    source = (
+        "# Outage\n\n## Timeline\n\n| Time | Event |\n|---|---|\n| 10:00 | down |\n\n"
+        "## Follow-up\n\n- [x] add alert\n- [ ] add runbook\n- ⏳ load test\n"
+    )
     data = fastyaml.load(draft(source, name="x.md", today=dt.date(2026, 1, 2)).text)
     assert data["action_items"] == [
         {"title": "add alert", "status": "done"},
