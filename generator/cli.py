@@ -80,6 +80,24 @@ def _site_language(mkdocs_yml: Path) -> str:
     return (config.get("theme") or {}).get("language") or "en"
 
 
+def _fmt(paths: list[str], check: bool) -> int:
+    from .fmt import command
+
+    return command(paths, check)
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import command
+
+    return command(args.kind, args.root, args.doc_id, args.title, args.service, args.out)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .mdimport import command
+
+    return command(args.file, args.kind, args.out, args.doc_id, args.service)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kb", description="Runbook and incident knowledge base tools.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -113,6 +131,28 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--language", help="language of the page labels (default: theme.language of mkdocs.yml)")
     e.add_argument("--site-name", default="", help="title of the home page")
     e.set_defaults(func=_cmd_export)
+
+    f = sub.add_parser("fmt", help="rewrite files in the canonical style (key order, indentation, block text)")
+    f.add_argument("paths", nargs="*", help="files or folders (default: incidents/ runbooks/)")
+    f.add_argument("--check", action="store_true", help="change nothing; exit 1 and name the files that would change")
+    f.set_defaults(func=lambda a: _fmt(a.paths or [p for p in DEFAULT_PATHS if Path(p).exists()], a.check))
+
+    n = sub.add_parser("new", help="write a commented skeleton of an incident or a runbook")
+    n.add_argument("kind", choices=["incident", "runbook"])
+    n.add_argument("--id", dest="doc_id", help="the document's id, also its file name (default: a placeholder)")
+    n.add_argument("--title", help="the title")
+    n.add_argument("--service", help="the id of the service it is about")
+    n.add_argument("-o", "--out", help="file to write (default: incidents/<id>.yaml or runbooks/<id>.yaml)")
+    n.add_argument("--root", default=".", help="folder holding incidents/, runbooks/ and schema/ (default: .)")
+    n.set_defaults(func=lambda a: _new(a))
+
+    i = sub.add_parser("import", help="draft an incident or runbook from a markdown write-up")
+    i.add_argument("file", metavar="FILE.md")
+    i.add_argument("--kind", choices=["incident", "runbook"], help="default: guessed from the write-up")
+    i.add_argument("-o", "--out", help="file to write (default: standard output); never overwritten")
+    i.add_argument("--id", dest="doc_id", help="the document's id (default: from the file names)")
+    i.add_argument("--service", help="the id of the service it is about")
+    i.set_defaults(func=lambda a: _import(a))
     return parser
 
 

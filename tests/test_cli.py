@@ -82,3 +82,26 @@ def test_export_writes_the_same_pages_the_plugin_adds(tmp_path):
     page = (tmp_path / "out/runbooks/chatserver-troubleshooting.md").read_text(encoding="utf-8")
     assert "## 一键体检" in page  # labels follow the site's language setting
     assert (tmp_path / "out/index.md").exists() and (tmp_path / "out/indexes/signatures.md").exists()
+
+
+def test_pre_commit_hooks_and_the_workflow_run_real_commands():
+    import shlex
+
+    import yaml
+
+    from generator.cli import build_parser
+
+    parser = build_parser()
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {h["id"] for h in hooks} == {"kb-validate", "kb-fmt"}
+    for hook in hooks:
+        argv = shlex.split(hook["entry"])
+        assert argv[0] == "kb"
+        parser.parse_args(argv[1:])  # exits (fails the test) if the command line is not valid
+        assert hook["language"] == "python" and "incidents" in hook["files"]
+    workflow = yaml.safe_load((ROOT / "examples" / "github-workflow.yml").read_text(encoding="utf-8"))
+    runs = [s["run"] for s in workflow["jobs"]["validate"]["steps"] if "run" in s]
+    assert "kb validate --format github --no-cache" in runs
+    for run in runs:
+        if run.startswith("kb "):
+            parser.parse_args(shlex.split(run)[1:])

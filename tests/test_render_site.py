@@ -116,3 +116,34 @@ def test_incident_index_lists_every_incident_by_year():
     assert page.index("## 2026") < page.index("## 2025")
     for inc in corpus.incidents.values():
         assert f"(../incidents/{inc.id}.md)" in page
+
+
+def test_contributing_page_is_generated_from_the_models_and_the_rules():
+    from generator.lint import RULES
+    from generator.model import MODELS
+    from generator.model.describe import fields, nested_models
+
+    for language in ("zh", "en"):
+        page = render_site(load_corpus(ROOT)[0], today=TODAY, language=language)["contributing.md"]
+        for root in MODELS.values():
+            for model in nested_models(root):
+                assert f"### {model.__name__} {{ #{model.__name__.lower()} }}" in page
+                for f in fields(model):
+                    assert f"| `{f.name}` |" in page
+        for rule in RULES:
+            assert f"| `{rule.id}` | {rule.severity} |" in page
+        assert "kb new incident" in page and "kb validate --format github" in page
+    # The descriptions are the models' own, not copies.
+    assert "Who could not do what, for how long." in page
+
+
+def test_readme_lists_every_rule_and_command():
+    from generator.cli import build_parser
+    from generator.lint import RULES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"`{rule.id}`" in readme, rule.id
+    commands = build_parser()._subparsers._group_actions[0].choices
+    for name in commands:
+        assert f"| `kb {name}" in readme, name

@@ -185,3 +185,11 @@ class Procedure(Strict):
         if not self.steps and not self.phases:
             raise ValueError("a procedure needs `steps` or `phases`")
         return self
+
+
+class Unsorted(Strict):
+    """Content `kb import` could not place. Move it into the field it belongs to, then delete the entry:
+    `kb validate` warns while any is left."""
+
+    heading: Text = Field(description="Where it was in the source: its headings, outermost first, joined by ' › '.")
+    text: Text = Field(description="The original text, as written (Markdown).")

@@ -19,6 +19,7 @@ from .common import (
     Strict,
     Table,
     Text,
+    Unsorted,
 )
 
 Phase = Literal["started", "detected", "investigating", "identified", "mitigated", "resolved", "follow-up"]
@@ -146,17 +147,17 @@ class Incident(Strict):
     """A write-up of one incident (a post-mortem)."""
 
     schema_version: Literal[1] = Field(description="Always 1 for this version of the schema.")
-    kind: Literal["incident"]
+    kind: Literal["incident"] = Field(description="What this document is.")
     id: Slug
-    title: Text
-    services: list[Slug] = Field(min_length=1)
-    severity: Severity
-    status: Literal["open", "monitoring", "resolved"] = "resolved"
-    started_at: AwareDatetime
-    detected_at: AwareDatetime | None = None
-    resolved_at: AwareDatetime | None = None
-    tags: list[Slug] = Field(default_factory=list)
-    summary: str | None = None
+    title: Text = Field(description="One line: what broke, for whom, and why if known.")
+    services: list[Slug] = Field(min_length=1, description="Ids of the services involved.")
+    severity: Severity = Field(description="P1: system unusable; P2: part of it unusable; P3: degraded.")
+    status: Literal["open", "monitoring", "resolved"] = Field("resolved", description="Where the incident stands.")
+    started_at: AwareDatetime = Field(description="When it started, with its UTC offset.")
+    detected_at: AwareDatetime | None = Field(None, description="When someone noticed.")
+    resolved_at: AwareDatetime | None = Field(None, description="When service was back to normal.")
+    tags: list[Slug] = Field(default_factory=list, description="Words to find it by: nginx, 502, login...")
+    summary: str | None = Field(None, description="A few lines for someone who reads nothing else.")
     impact: Text = Field(description="Who could not do what, for how long.")
     symptom: Text = Field(description="The symptom as users reported it.")
     evidence: list[Evidence] = Field(default_factory=list)
@@ -179,11 +180,15 @@ class Incident(Strict):
     runbooks: list[RunbookLink] = Field(default_factory=list)
     related_incidents: list[Slug] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
-    author: Text
-    reviewer: str | None = None
-    created: dt.date | None = None
-    updated: dt.date | None = None
+    author: Text = Field(description="Who wrote the write-up.")
+    reviewer: str | None = Field(None, description="Who reviewed it.")
+    created: dt.date | None = Field(None, description="Date the write-up was created.")
+    updated: dt.date | None = Field(None, description="Date it was last changed.")
     next_review: str | None = Field(None, description="When to look at this again, as written.")
+    unsorted: list[Unsorted] = Field(
+        default_factory=list,
+        description="Imported content still to be sorted into the fields above; `kb validate` warns until it is empty.",
+    )
 
     @model_validator(mode="after")
     def _times_in_order(self) -> Incident:

@@ -20,6 +20,7 @@ from .common import (
     Strict,
     Table,
     Text,
+    Unsorted,
 )
 
 
@@ -125,16 +126,16 @@ class Runbook(Strict):
     """How to diagnose and fix one service's problems."""
 
     schema_version: Literal[1] = Field(description=f"Always {SCHEMA_VERSION} for this version of the schema.")
-    kind: Literal["runbook"]
+    kind: Literal["runbook"] = Field(description="What this document is.")
     id: Slug
-    title: Text
+    title: Text = Field(description="The problem area in a few words, e.g. '502 Bad Gateway behind a reverse proxy'.")
     summary: str | None = Field(None, description="One paragraph: what this runbook covers.")
     services: list[Slug] = Field(min_length=1, description="Services this runbook is about.")
     owner: Text = Field(description="Team or person who keeps it correct.")
     last_reviewed: dt.date = Field(description="Date (YYYY-MM-DD) someone last checked it still works.")
     review_every_days: int = Field(180, ge=1, le=730, description="Review interval; overdue means stale.")
     severity: Severity | None = Field(None, description="Typical severity of what it covers.")
-    tags: list[Slug] = Field(default_factory=list)
+    tags: list[Slug] = Field(default_factory=list, description="Words to find it by: nginx, 502, systemd...")
     alerts: list[str] = Field(default_factory=list, description="Names of the alerts this runbook answers.")
     parameters: list[Parameter] = Field(default_factory=list)
     health_check: HealthCheck | None = None
@@ -150,6 +151,10 @@ class Runbook(Strict):
     related: list[Ref] = Field(default_factory=list, description="Other runbooks worth reading.")
     links: list[Link] = Field(default_factory=list)
     source: str | None = Field(None, description="Where this knowledge came from.")
+    unsorted: list[Unsorted] = Field(
+        default_factory=list,
+        description="Imported content still to be sorted into the fields above; `kb validate` warns until it is empty.",
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Runbook:

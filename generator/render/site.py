@@ -14,8 +14,9 @@ from jinja2.runtime import Context
 from markupsafe import escape
 
 from ..corpus import Corpus
+from ..lint import RULES
 from ..lint.freshness import days_overdue
-from ..model import Runbook
+from ..model import MODELS, Runbook, describe
 from . import metrics, text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -113,7 +114,19 @@ def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_na
         items=[(inc, a) for inc in reversed(incidents_newest_first) for a in inc.action_items if a.status == "open"],
     )
     pages["indexes/review.md"] = env.get_template("site/review.md.j2").render(L=L, rows=_review_rows(corpus, today))
+    pages[CONTRIBUTING] = env.get_template("site/contributing.md.j2").render(L=L, models=schema_models(), rules=RULES)
     return pages
+
+
+CONTRIBUTING = "contributing.md"
+
+
+def schema_models() -> list[tuple[str, str, list[describe.FieldDoc]]]:
+    """(name, summary, fields) of every model, each once: the documents first, then what they hold."""
+    seen: list = []
+    for root in MODELS.values():
+        seen += [m for m in describe.nested_models(root) if m not in seen]
+    return [(m.__name__, describe.summary(m), describe.fields(m)) for m in seen]
 
 
 FLAT_NAV_LIMIT = 15  # above this many pages, a nav section is split into sub-sections
@@ -148,6 +161,7 @@ def site_nav(corpus: Corpus, hand_written: list[str], language: str) -> list:
         {L["runbooks"]: section(runbooks, sorted(runbooks), "indexes/services.md")},
         {L["incidents"]: section(incidents, sorted(incidents, reverse=True), "indexes/incidents.md")},
         {L["indexes"]: indexes},
+        CONTRIBUTING,
         *sorted(hand_written),
     ]
 
