@@ -1,0 +1,137 @@
+"""Ranking: words (BM25) for `kb search`; error signatures first, then words, for `kb diagnose`."""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from .index import Index
+from .tokens import query_tokens
+
+K1, B = 1.2, 0.75
+TIERS = {"exact": 2, "pattern": 1, "words": 0}
+
+
+@dataclass
+class Hit:
+    entry: dict
+    tier: str  # exact | pattern | words
+    score: float  # the words' BM25 score
+    reasons: list[str] = field(default_factory=list)
+    matched: int = 0  # characters of error signatures matched: more specific evidence ranks higher
+    via: int | None = None  # the cause a matched signature points to, if any
+
+    @property
+    def commands(self) -> list[dict]:
+        """First commands: the matched cause's own checks and fixes when there is one."""
+        if self.via is not None and self.entry["cause_commands"][self.via]:
+            return self.entry["cause_commands"][self.via]
+        return self.entry["commands"]
+
+
+def bm25(index: Index, tokens: list[str]) -> dict[int, float]:
+    scores: dict[int, float] = {}
+    if not index.size:
+        return scores
+    n, avgdl = index.size, index.header["avgdl"] or 1.0
+    lengths = index.lengths()
+    for tok in dict.fromkeys(tokens):
+        if tok not in index.vocabulary:
+            continue
+        ids, tfs = index.postings(tok)
+        idf = math.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5))
+        for i, tf in zip(ids, tfs, strict=True):
+            norm = tf + K1 * (1 - B + B * lengths[i] / avgdl)
+            scores[i] = scores.get(i, 0.0) + idf * tf * (K1 + 1) / norm
+    return scores
+
+
+def _words_matched(index: Index, i: int, tokens: list[str]) -> list[str]:
+    """The query's words that entry i contains (postings are sorted by entry number)."""
+    out = []
+    for tok in dict.fromkeys(tokens):
+        if tok in index.vocabulary:
+            ids, _ = index.postings(tok)
+            j = bisect_left(ids, i)
+            if j < len(ids) and ids[j] == i:
+                out.append(tok)
+    return out
+
+
+def search(index: Index, query: str, limit: int = 10) -> list[Hit]:
+    tokens = query_tokens(query, index.vocabulary)
+    scores = bm25(index, tokens)
+    top = sorted(scores, key=lambda i: (-scores[i], i))[:limit]
+    return [
+        Hit(index.entry(i), "words", scores[i], [f"words: {', '.join(_words_matched(index, i, tokens))}"]) for i in top
+    ]
+
+
+def diagnose(index: Index, text: str, limit: int = 5) -> list[Hit]:
+    """Entries whose error signatures occur in the text (exact, then patterns), then by words."""
+    hits: dict[int, Hit] = {}
+    folded = text.casefold()
+    lines = text.splitlines() or [text]
+    for sig, match, postings in index.header["sigs"]:
+        if match == "exact":
+            if sig.casefold() not in folded:
+                continue
+            tier, shown = "exact", f'error signature "{sig}"'
+        else:
+            found = _regex(sig, lines)
+            if found is None:
+                continue
+            tier, shown = "pattern", f'pattern /{sig}/ matched "{found}"'
+        for i, via in postings:
+            hit = hits.setdefault(i, Hit(index.entry(i), tier, 0.0))
+            if TIERS[tier] > TIERS[hit.tier]:
+                hit.tier = tier
+            hit.matched += len(sig)
+            if via >= 0 and hit.via is None:
+                hit.via = via
+            hit.reasons.append(shown + _where(hit.entry, sig, via))
+    tokens = query_tokens(text, index.vocabulary)
+    scores = bm25(index, tokens)
+    for i in sorted(scores, key=lambda i: (-scores[i], i))[:limit]:
+        hits.setdefault(i, Hit(index.entry(i), "words", 0.0))
+    for i, hit in hits.items():
+        hit.score = scores.get(i, 0.0)
+        if hit.tier == "words":
+            hit.reasons.append(f"words: {', '.join(_words_matched(index, i, tokens))}")
+    ranked = sorted(
+        hits.items(),
+        # Equal evidence: the problem real incidents ran into ranks first, then the better text match.
+        key=lambda kv: (-TIERS[kv[1].tier], -kv[1].matched, -len(kv[1].entry["incidents"]), -kv[1].score, kv[0]),
+    )
+    return [hit for _, hit in ranked[:limit]]
+
+
+def _where(entry: dict, sig: str, via: int) -> str:
+    """Which cause the signature points to, and where it shows up."""
+    source = next((s[3] for s in entry["sigs"] if s[0] == sig and s[2] == via and s[3]), "")
+    parts = [f"cause: {entry['causes'][via]}"] if via >= 0 else []
+    if source:
+        parts.append(f"seen in {source}")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+_compiled: dict[str, re.Pattern | None] = {}
+
+
+def _regex(pattern: str, lines: list[str]) -> str | None:
+    """The first text a signature's regular expression matches, line by line."""
+    if pattern not in _compiled:
+        try:
+            _compiled[pattern] = re.compile(pattern)
+        except re.error:
+            _compiled[pattern] = None  # `kb validate` reports it; here it simply never matches
+    rx = _compiled[pattern]
+    if rx is None:
+        return None
+    for line in lines:
+        m = rx.search(line)
+        if m:
+            return m.group(0)[:120]
+    return None
