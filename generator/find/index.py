@@ -181,7 +181,8 @@ def _build(root: Path, cache_dir: Path, version: str, stats: list[Stat], fp: str
             if cut is None:
                 from .tokens import segmenter
 
-                cut = segmenter(root / USER_DICT)
+                user = root / USER_DICT
+                cut = segmenter(user if user.is_file() else None)
             per_file[key] = _extract_file(root, s.path, raw, cut)
     parts = {k: per_file[k] for k in keys}
     header, sections = _assemble(parts)

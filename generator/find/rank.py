@@ -11,6 +11,9 @@ from .index import Index
 from .tokens import query_tokens
 
 K1, B = 1.2, 0.75
+# A problem with many causes is long because it is thorough, not because it is off the subject: its
+# length counts against it up to this many times the average, no more.
+MAX_LENGTH_RATIO = 2.0
 TIERS = {"exact": 2, "pattern": 1, "words": 0}
 
 
@@ -43,7 +46,7 @@ def bm25(index: Index, tokens: list[str]) -> dict[int, float]:
         ids, tfs = index.postings(tok)
         idf = math.log(1 + (n - len(ids) + 0.5) / (len(ids) + 0.5))
         for i, tf in zip(ids, tfs, strict=True):
-            norm = tf + K1 * (1 - B + B * lengths[i] / avgdl)
+            norm = tf + K1 * (1 - B + B * min(lengths[i] / avgdl, MAX_LENGTH_RATIO))
             scores[i] = scores.get(i, 0.0) + idf * tf * (K1 + 1) / norm
     return scores
 
@@ -100,12 +103,14 @@ def diagnose(index: Index, text: str, limit: int = 5) -> list[Hit]:
         hit.score = scores.get(i, 0.0)
         if hit.tier == "words":
             hit.reasons.append(f"words: {', '.join(_words_matched(index, i, tokens))}")
-    ranked = sorted(
-        hits.items(),
-        # Equal evidence: the problem real incidents ran into ranks first, then the better text match.
-        key=lambda kv: (-TIERS[kv[1].tier], -kv[1].matched, -len(kv[1].entry["incidents"]), -kv[1].score, kv[0]),
-    )
+    ranked = sorted(hits.items(), key=lambda kv: _order(*kv))
     return [hit for _, hit in ranked[:limit]]
+
+
+def _order(i: int, hit: Hit) -> tuple:
+    """Signatures before words; among equal signature evidence, the problem real incidents ran into first."""
+    used = len(hit.entry["incidents"]) if hit.tier != "words" else 0
+    return (-TIERS[hit.tier], -hit.matched, -used, -hit.score, i)
 
 
 def _where(entry: dict, sig: str, via: int) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container
+from functools import cache
 from pathlib import Path
 
 _WORDS = re.compile(r"[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -24,6 +25,7 @@ def words(text: str) -> list[tuple[str, bool]]:
     return [(m, bool(_CJK.match(m))) for m in _WORDS.findall(text.lower())]
 
 
+@cache
 def segmenter(user_dict: Path | None) -> Callable[[str], list[str]]:
     """jieba's search-mode segmentation (a word and its parts), loaded once per process."""
     import logging
