@@ -9,7 +9,6 @@ from pathlib import Path
 
 from . import findings as fmt
 from .find import command as find_command
-from .validate import validate
 
 DEFAULT_PATHS = ["incidents", "runbooks"]
 
@@ -30,6 +29,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if not paths:
         print("kb validate: nothing to check (no incidents/ or runbooks/ here; pass paths)", file=sys.stderr)
         return 2
+    from .validate import validate  # here, not at the top: other commands start faster without it
+
     cache = None if args.no_cache else Path(args.cache_dir)
     found = validate(paths, strict=args.strict, cache_dir=cache, today=args.today)
     if args.format == "json":

@@ -104,6 +104,10 @@ class Index:
     def lengths(self) -> array:
         return self._section("lengths", "I")
 
+    def used_by(self) -> array:
+        """How many incidents used each entry's problem or runbook."""
+        return self._section("used_by", "H")
+
     def entry(self, i: int) -> dict:
         if i not in self._entries:
             offsets = self._section("offsets", "Q", i, 2)
@@ -126,18 +130,39 @@ def open_index(root: Path, cache_dir: Path) -> Built:
     stats = scan(root)
     fp = fingerprint(stats, root)
     index = _read(file)
-    if index is not None and index.header["files"] == fp and _racy_unchanged(root, index.header["racy"]):
+    if index is not None and index.header["files"] == fp and _racy_unchanged(root, file, fp, stats):
         return Built(index, False, index.header["errors"])
     return _build(root, cache_dir, version, stats, fp)
 
 
-def _racy_unchanged(root: Path, racy: dict[str, str]) -> bool:
-    for rel, digest in racy.items():
+def _racy_file(index_file: Path) -> Path:
+    return index_file.with_suffix(".racy.json")
+
+
+def _racy_unchanged(root: Path, index_file: Path, fp: str, stats: list[Stat]) -> bool:
+    """Files indexed moments after they were written still hold what was indexed (by content hash).
+
+    Once such a file is old enough that a new write would change its mtime, it is dropped from the
+    list, so the hashing is paid once, not on every run."""
+    try:
+        racy = json.loads(_racy_file(index_file).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if racy.get("files") != fp:
+        return False
+    if not racy["hashes"]:
+        return True
+    for rel, digest in racy["hashes"].items():
         try:
             if _digest((root / rel).read_bytes()) != digest:
                 return False
         except OSError:
             return False
+    settled = time.time_ns() - RACY_NS
+    mtimes = {s.path: s.mtime_ns for s in stats}
+    left = {rel: d for rel, d in racy["hashes"].items() if mtimes.get(rel, settled) >= settled}
+    if left != racy["hashes"]:
+        _atomic(_racy_file(index_file), json.dumps({"files": fp, "hashes": left}).encode())
     return True
 
 
@@ -186,8 +211,9 @@ def _build(root: Path, cache_dir: Path, version: str, stats: list[Stat], fp: str
             per_file[key] = _extract_file(root, s.path, raw, cut)
     parts = {k: per_file[k] for k in keys}
     header, sections = _assemble(parts)
-    header.update(files=fp, racy=racy, site=_site(root / MKDOCS_YML))
+    header.update(files=fp, site=_site(root / MKDOCS_YML))
     _write(cache_dir, version, per_file_path, parts, header, sections)
+    _atomic(_racy_file(cache_dir / f"find-{version}.bin"), json.dumps({"files": fp, "hashes": racy}).encode())
     index = _read(cache_dir / f"find-{version}.bin")
     assert index is not None
     return Built(index, True, header["errors"])
@@ -234,6 +260,7 @@ def _assemble(parts: dict[str, dict | None]) -> tuple[dict, dict[str, bytes]]:
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     sigs: dict[tuple[str, str], list[list[int]]] = defaultdict(list)
     lengths = array("I")
+    used_by = array("H")  # incidents per entry, for ranking without reading the entries
     offsets = array("Q", [0])
     lines: list[bytes] = []
     n = 0
@@ -247,6 +274,7 @@ def _assemble(parts: dict[str, dict | None]) -> tuple[dict, dict[str, bytes]]:
             for tok, w in tf.items():
                 postings[tok].append((n, min(w, 0xFFFF)))
             lengths.append(sum(tf.values()))
+            used_by.append(min(len(e["incidents"]), 0xFFFF))
             for text, match, via, _ in e["sigs"]:
                 sigs[text, match].append([n, via])
             line = json.dumps(e, ensure_ascii=False).encode()
@@ -270,6 +298,7 @@ def _assemble(parts: dict[str, dict | None]) -> tuple[dict, dict[str, bytes]]:
         "ids": ids.tobytes(),
         "tfs": tfs.tobytes(),
         "lengths": lengths.tobytes(),
+        "used_by": used_by.tobytes(),
         "offsets": offsets.tobytes(),
         "entries": b"".join(lines),
     }
@@ -278,7 +307,7 @@ def _assemble(parts: dict[str, dict | None]) -> tuple[dict, dict[str, bytes]]:
 
 def _write(cache_dir: Path, version: str, per_file_path: Path, parts, header: dict, sections: dict) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
-    for old in [*cache_dir.glob("find-*.bin"), *cache_dir.glob("find-files-*.json")]:
+    for old in [*cache_dir.glob("find-*.bin"), *cache_dir.glob("find-*.json")]:
         if version not in old.name:
             old.unlink(missing_ok=True)  # left by an older version of this code
     pos, table = 0, {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from bisect import bisect_left
@@ -66,15 +67,25 @@ def _words_matched(index: Index, i: int, tokens: list[str]) -> list[str]:
 def search(index: Index, query: str, limit: int = 10) -> list[Hit]:
     tokens = query_tokens(query, index.vocabulary)
     scores = bm25(index, tokens)
-    top = sorted(scores, key=lambda i: (-scores[i], i))[:limit]
+    top = heapq.nsmallest(limit, scores, key=lambda i: (-scores[i], i))
     return [
         Hit(index.entry(i), "words", scores[i], [f"words: {', '.join(_words_matched(index, i, tokens))}"]) for i in top
     ]
 
 
+@dataclass
+class _Evidence:
+    """What matched in one entry, kept cheap: entries are read only for the results shown."""
+
+    tier: str = "words"
+    matched: int = 0
+    via: int | None = None
+    found: list[tuple[str, str, int]] = field(default_factory=list)  # (shown, signature, cause)
+
+
 def diagnose(index: Index, text: str, limit: int = 5) -> list[Hit]:
     """Entries whose error signatures occur in the text (exact, then patterns), then by words."""
-    hits: dict[int, Hit] = {}
+    evidence: dict[int, _Evidence] = {}
     folded = text.casefold()
     lines = text.splitlines() or [text]
     for sig, match, postings in index.header["sigs"]:
@@ -88,29 +99,35 @@ def diagnose(index: Index, text: str, limit: int = 5) -> list[Hit]:
                 continue
             tier, shown = "pattern", f'pattern /{sig}/ matched "{found}"'
         for i, via in postings:
-            hit = hits.setdefault(i, Hit(index.entry(i), tier, 0.0))
-            if TIERS[tier] > TIERS[hit.tier]:
-                hit.tier = tier
-            hit.matched += len(sig)
-            if via >= 0 and hit.via is None:
-                hit.via = via
-            hit.reasons.append(shown + _where(hit.entry, sig, via))
+            ev = evidence.get(i)
+            if ev is None:
+                ev = evidence[i] = _Evidence(tier)
+            elif TIERS[tier] > TIERS[ev.tier]:
+                ev.tier = tier
+            ev.matched += len(sig)
+            if via >= 0 and ev.via is None:
+                ev.via = via
+            ev.found.append((shown, sig, via))
     tokens = query_tokens(text, index.vocabulary)
     scores = bm25(index, tokens)
-    for i in sorted(scores, key=lambda i: (-scores[i], i))[:limit]:
-        hits.setdefault(i, Hit(index.entry(i), "words", 0.0))
-    for i, hit in hits.items():
-        hit.score = scores.get(i, 0.0)
-        if hit.tier == "words":
-            hit.reasons.append(f"words: {', '.join(_words_matched(index, i, tokens))}")
-    ranked = sorted(hits.items(), key=lambda kv: _order(*kv))
-    return [hit for _, hit in ranked[:limit]]
+    for i in heapq.nsmallest(limit, scores, key=lambda i: (-scores[i], i)):
+        evidence.setdefault(i, _Evidence())
+    used_by = index.used_by()
 
+    def order(i: int) -> tuple:
+        """Signatures before words; among equal signature evidence, the problem incidents ran into first."""
+        ev = evidence[i]
+        used = used_by[i] if ev.tier != "words" else 0
+        return (-TIERS[ev.tier], -ev.matched, -used, -scores.get(i, 0.0), i)
 
-def _order(i: int, hit: Hit) -> tuple:
-    """Signatures before words; among equal signature evidence, the problem real incidents ran into first."""
-    used = len(hit.entry["incidents"]) if hit.tier != "words" else 0
-    return (-TIERS[hit.tier], -hit.matched, -used, -hit.score, i)
+    out = []
+    for i in heapq.nsmallest(limit, evidence, key=order):
+        ev, entry = evidence[i], index.entry(i)
+        reasons = [shown + _where(entry, sig, via) for shown, sig, via in ev.found]
+        if ev.tier == "words":
+            reasons.append(f"words: {', '.join(_words_matched(index, i, tokens))}")
+        out.append(Hit(entry, ev.tier, scores.get(i, 0.0), reasons, ev.matched, ev.via))
+    return out
 
 
 def _where(entry: dict, sig: str, via: int) -> str:
