@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import findings as fmt
+from .alerts import command as alerts_command
 from .find import command as find_command
 
 DEFAULT_PATHS = ["incidents", "runbooks"]
@@ -116,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--site-name", default="", help="title of the home page")
     e.set_defaults(func=_cmd_export)
     find_command.register(sub)  # kb search, kb diagnose
+    alerts_command.register(sub)  # kb alerts
     return parser
 
 

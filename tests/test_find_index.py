@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from generator.find.index import open_index, page_url
+from generator.find.index import open_index
+from generator.urls import runbook_url
 
 from .conftest import MINIMAL_RUNBOOK
 
@@ -66,8 +67,9 @@ def test_index_moves_with_the_folder(tmp_path):
 
 
 def test_page_urls_follow_the_site_settings():
-    assert page_url({"url": "", "directory_urls": False}, "web", "p") == "runbooks/web.html#p"
-    assert page_url({"url": "https://kb.example/", "directory_urls": True}, "web", "p") == (
+    assert runbook_url({"url": "", "directory_urls": False}, "web", "p") == "runbooks/web.html#p"
+    assert runbook_url({"url": "https://kb.example/", "directory_urls": True}, "web", "p") == (
         "https://kb.example/runbooks/web/#p"
     )
-    assert page_url({"url": "", "directory_urls": False}, "web", "p", "http://h") == "http://h/runbooks/web.html#p"
+    assert runbook_url({"url": "", "directory_urls": False}, "web", "p", "http://h") == "http://h/runbooks/web.html#p"
+    assert runbook_url({"url": "", "directory_urls": True}, "web", base="http://h/") == "http://h/runbooks/web/"

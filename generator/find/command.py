@@ -53,8 +53,9 @@ def _run(args: argparse.Namespace, text: str, mode: str) -> int:
     if not any((root / d).is_dir() for d in ("incidents", "runbooks")):
         print(f"{prog}: no incidents/ or runbooks/ under {root} (use --root)", file=sys.stderr)
         return 2
+    from ..urls import runbook_url
     from . import rank
-    from .index import open_index, page_url
+    from .index import open_index
 
     built = open_index(root, Path(args.cache_dir) if args.cache_dir else root / ".kb-cache")
     if built.errors:
@@ -79,7 +80,7 @@ def _run(args: argparse.Namespace, text: str, mode: str) -> int:
                 "score": round(h.score, 3),
                 "why": h.reasons,
                 "commands": h.commands,
-                "page": page_url(site, h.entry["runbook"], h.entry["anchor"], args.base_url),
+                "page": runbook_url(site, h.entry["runbook"], h.entry["anchor"], args.base_url),
                 "source": h.entry["path"],
                 "incidents": h.entry["incidents"],
             }
@@ -88,7 +89,7 @@ def _run(args: argparse.Namespace, text: str, mode: str) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for n, h in enumerate(hits, 1):
-            print(_text(n, h, page_url(site, h.entry["runbook"], h.entry["anchor"], args.base_url)))
+            print(_text(n, h, runbook_url(site, h.entry["runbook"], h.entry["anchor"], args.base_url)))
         if not hits:
             print(f"{prog}: nothing matched", file=sys.stderr)
     return 0 if hits else 1

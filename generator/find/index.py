@@ -19,13 +19,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..urls import site_settings
+
 MAGIC = b"KBFIND1\n"
 FOLDERS = ("incidents", "runbooks")
 USER_DICT = Path("search/ops-terms.txt")  # the site search's jieba dictionary, relative to the root
 MKDOCS_YML = Path("mkdocs.yml")  # where the site's URLs come from
 RACY_NS = 3_000_000_000  # files this recent when indexed may change again without a new mtime
 # A change to any of these changes what an index holds, so it is part of the cache's name.
-_CODE = ("find/extract.py", "find/index.py", "find/tokens.py", "load.py", "model/common.py", "model/runbook.py")
+_CODE = (
+    "find/extract.py",
+    "find/index.py",
+    "find/tokens.py",
+    "load.py",
+    "model/common.py",
+    "model/runbook.py",
+    "urls.py",
+)
 
 
 @dataclass
@@ -211,32 +221,12 @@ def _build(root: Path, cache_dir: Path, version: str, stats: list[Stat], fp: str
             per_file[key] = _extract_file(root, s.path, raw, cut)
     parts = {k: per_file[k] for k in keys}
     header, sections = _assemble(parts)
-    header.update(files=fp, site=_site(root / MKDOCS_YML))
+    header.update(files=fp, site=site_settings(root / MKDOCS_YML))
     _write(cache_dir, version, per_file_path, parts, header, sections)
     _atomic(_racy_file(cache_dir / f"find-{version}.bin"), json.dumps({"files": fp, "hashes": racy}).encode())
     index = _read(cache_dir / f"find-{version}.bin")
     assert index is not None
     return Built(index, True, header["errors"])
-
-
-def _site(mkdocs_yml: Path) -> dict:
-    """How the site addresses pages: its URL, and whether a page is `x.html` or `x/`."""
-    import yaml
-
-    try:
-        config = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        config = {}  # no site (or one using Python tags): MkDocs' defaults
-    if not isinstance(config, dict):
-        config = {}
-    return {"url": config.get("site_url") or "", "directory_urls": config.get("use_directory_urls", True) is not False}
-
-
-def page_url(site: dict, runbook: str, anchor: str, base: str | None = None) -> str:
-    """Where a runbook problem lives on the site."""
-    page = f"runbooks/{runbook}/" if site["directory_urls"] else f"runbooks/{runbook}.html"
-    base = site["url"] if base is None else base
-    return f"{base.rstrip('/')}/{page}#{anchor}" if base else f"{page}#{anchor}"
 
 
 def _extract_file(root: Path, rel: str, raw: bytes, cut) -> dict | None:
