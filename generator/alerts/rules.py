@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -47,7 +48,7 @@ def _yaml(indent: tuple[int, int, int] = (2, 2, 0)) -> YAML:
 def _mapping_indent(text: str) -> int:
     """How far the file indents a mapping under its key (ruamel guesses only the sequence indents)."""
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    for line, nxt in zip(lines, lines[1:]):
+    for line, nxt in pairwise(lines):
         key = line.split(" #")[0].rstrip()
         if key.endswith(":") and not nxt.lstrip().startswith("-"):
             depth = len(line) - len(line.lstrip(" -"))

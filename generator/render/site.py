@@ -15,7 +15,8 @@ from markupsafe import escape
 from ..corpus import Corpus
 from ..lint.freshness import days_overdue
 from ..model import Runbook
-from . import metrics, text
+from . import analytics, metrics, text
+from . import charts as charts_mod
 
 TEMPLATES = Path(__file__).parent / "templates"
 LABELS = Path(__file__).parent / "labels"
@@ -105,7 +106,42 @@ def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_na
         items=[(inc, a) for inc in reversed(incidents_newest_first) for a in inc.action_items if a.status == "open"],
     )
     pages["indexes/review.md"] = env.get_template("site/review.md.j2").render(L=L, rows=_review_rows(corpus, today))
+    pages.update(_analytics_pages(corpus, env, L))
     return pages
+
+
+def _analytics_pages(corpus: Corpus, env: Environment, L: dict) -> dict[str, str]:
+    """The analytics page and its charts (SVG files beside it, drawn now: nothing runs in the browser)."""
+    stats = analytics.compute(corpus)
+    labels = [f"{f.started} {f.title}" for f in stats.incidents]
+    charts = {
+        "times": charts_mod.bar_chart(
+            L["chart_times"],
+            labels,
+            [
+                (L["time_to_detect"], [f.ttd for f in stats.incidents]),
+                (L["time_to_resolve"], [f.ttr for f in stats.incidents]),
+            ],
+        ),
+        "months": charts_mod.bar_chart(
+            L["chart_months"],
+            [g.key for g in stats.by_month],
+            [(L["incident_count"], [g.incidents for g in stats.by_month])],
+        ),
+        "root-causes": charts_mod.bar_chart(
+            L["chart_categories"],
+            [L["categories"][r.key] for r in stats.categories],
+            [(L["incident_count"], [len(r.incidents) for r in stats.categories])],
+        ),
+    }
+    page = env.get_template("site/analytics.md.j2").render(
+        L=L,
+        stats=stats,
+        minutes=analytics.minutes_label,
+        recurring=analytics.RECURRING,
+        titles={i.id: i.title for i in corpus.incidents.values()},
+    )
+    return {"indexes/analytics.md": page, **{f"indexes/charts/{name}.svg": svg for name, svg in charts.items()}}
 
 
 FLAT_NAV_LIMIT = 15  # above this many pages, a nav section is split into sub-sections
@@ -127,7 +163,7 @@ def site_nav(corpus: Corpus, hand_written: list[str], language: str) -> list:
             return [page for key in order for page in groups[key]]
         return [{key: groups[key]} for key in order]
 
-    indexes = ["services", "signatures", "root-causes", "tags", "action-items", "review"]
+    indexes = ["services", "signatures", "root-causes", "tags", "action-items", "review", "analytics"]
     return [
         "index.md",
         {L["runbooks"]: section(runbooks, sorted(runbooks))},
