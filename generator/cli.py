@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import findings as fmt
+from . import stats_command
 from .alerts import command as alerts_command
 from .find import command as find_command
 
@@ -118,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=_cmd_export)
     find_command.register(sub)  # kb search, kb diagnose
     alerts_command.register(sub)  # kb alerts
+    stats_command.register(sub)  # kb stats
     return parser
 
 
