@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test lint schema validate bench bench-site system-deps clean
+.PHONY: setup serve build test lint schema validate bench bench-site bench-search system-deps clean
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -56,6 +56,9 @@ bench: setup
 
 bench-site: setup
 	$(BIN)/python benchmarks/site_build.py
+
+bench-search: setup
+	$(BIN)/python benchmarks/search.py
 
 clean:
 	rm -rf $(VENV) node_modules site .kb-cache test-artifacts

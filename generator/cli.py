@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 from . import findings as fmt
-from .validate import validate
+from . import stats_command
+from .alerts import command as alerts_command
+from .find import command as find_command
 
 DEFAULT_PATHS = ["incidents", "runbooks"]
 
@@ -29,6 +31,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if not paths:
         print("kb validate: nothing to check (no incidents/ or runbooks/ here; pass paths)", file=sys.stderr)
         return 2
+    from .validate import validate  # here, not at the top: other commands start faster without it
+
     cache = None if args.no_cache else Path(args.cache_dir)
     found = validate(paths, strict=args.strict, cache_dir=cache, today=args.today)
     if args.format == "json":
@@ -153,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--id", dest="doc_id", help="the document's id (default: from the file names)")
     i.add_argument("--service", help="the id of the service it is about")
     i.set_defaults(func=lambda a: _import(a))
+    find_command.register(sub)  # kb search, kb diagnose
+    alerts_command.register(sub)  # kb alerts
+    stats_command.register(sub)  # kb stats
     return parser
 
 

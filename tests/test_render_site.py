@@ -147,3 +147,19 @@ def test_readme_lists_every_rule_and_command():
     commands = build_parser()._subparsers._group_actions[0].choices
     for name in commands:
         assert f"| `kb {name}" in readme, name
+
+
+def test_freshness_on_the_runbook_page_and_the_due_for_review_page():
+    import datetime as dt
+
+    corpus, _ = load_corpus(ROOT, today=TODAY)
+    corpus.runbooks["voms-troubleshooting"].last_reviewed = dt.date(2026, 1, 1)  # the oldest review
+    later = dt.date(2027, 6, 1)
+    pages = render_site(corpus, today=later, language="zh")
+    page = pages["runbooks/chatserver-troubleshooting.md"]
+    assert "| 负责人 | 聊天服务运维组 |" in page
+    assert "| 最近审核 | 2026-11-22 (审核周期 180 天) |" in page
+    rows = [ln for ln in pages["indexes/review.md"].splitlines() if ln.startswith("| [")]
+    assert len(rows) == len(corpus.runbooks)  # every runbook is past due by mid-2027
+    assert rows[0].startswith("| [故障排查 (VOMS") and "⚠️ 逾期 336 天" in rows[0]  # oldest first
+    assert "⚠️ 逾期 11 天" in rows[1]

@@ -175,3 +175,17 @@ def test_hostile_text_shows_as_text_and_never_runs(browser, tmp_path):
         assert p.outside == []
     finally:
         p.close()
+
+
+def test_analytics_charts_load_offline_in_a_chinese_font(page):
+    p = page.open("indexes/analytics.html")
+    images = p.locator("article img")
+    assert images.count() == 3
+    assert images.evaluate_all("imgs => imgs.every(i => i.complete && i.naturalWidth > 300)")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(SCREENSHOTS / "analytics.png"), full_page=True)
+    svg = page.open("indexes/charts/times.svg")
+    assert "发现用时" in svg.locator("svg").inner_html()
+    # The chart names a local CJK font first; it must be there, or Chinese labels would be boxes.
+    assert svg.evaluate("""document.fonts.check('12px "Noto Sans CJK SC"', '每次故障的发现与恢复用时')""")
+    assert page.outside == []

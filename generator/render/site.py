@@ -17,7 +17,8 @@ from ..corpus import Corpus
 from ..lint import RULES
 from ..lint.freshness import days_overdue
 from ..model import MODELS, Runbook, describe
-from . import metrics, text
+from . import analytics, metrics, text
+from . import charts as charts_mod
 
 TEMPLATES = Path(__file__).parent / "templates"
 LABELS = Path(__file__).parent / "labels"
@@ -115,7 +116,42 @@ def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_na
     )
     pages["indexes/review.md"] = env.get_template("site/review.md.j2").render(L=L, rows=_review_rows(corpus, today))
     pages[CONTRIBUTING] = env.get_template("site/contributing.md.j2").render(L=L, models=schema_models(), rules=RULES)
+    pages.update(_analytics_pages(corpus, env, L))
     return pages
+
+
+def _analytics_pages(corpus: Corpus, env: Environment, L: dict) -> dict[str, str]:
+    """The analytics page and its charts (SVG files beside it, drawn now: nothing runs in the browser)."""
+    stats = analytics.compute(corpus)
+    labels = [f"{f.started} {f.title}" for f in stats.incidents]
+    charts = {
+        "times": charts_mod.bar_chart(
+            L["chart_times"],
+            labels,
+            [
+                (L["time_to_detect"], [f.ttd for f in stats.incidents]),
+                (L["time_to_resolve"], [f.ttr for f in stats.incidents]),
+            ],
+        ),
+        "months": charts_mod.bar_chart(
+            L["chart_months"],
+            [g.key for g in stats.by_month],
+            [(L["incident_count"], [g.incidents for g in stats.by_month])],
+        ),
+        "root-causes": charts_mod.bar_chart(
+            L["chart_categories"],
+            [L["categories"][r.key] for r in stats.categories],
+            [(L["incident_count"], [len(r.incidents) for r in stats.categories])],
+        ),
+    }
+    page = env.get_template("site/analytics.md.j2").render(
+        L=L,
+        stats=stats,
+        minutes=analytics.minutes_label,
+        recurring=analytics.RECURRING,
+        titles={i.id: i.title for i in corpus.incidents.values()},
+    )
+    return {"indexes/analytics.md": page, **{f"indexes/charts/{name}.svg": svg for name, svg in charts.items()}}
 
 
 CONTRIBUTING = "contributing.md"
@@ -131,7 +167,7 @@ def schema_models() -> list[tuple[str, str, list[describe.FieldDoc]]]:
 
 FLAT_NAV_LIMIT = 15  # above this many pages, a nav section is split into sub-sections
 LISTED_NAV_LIMIT = 300  # above this many, the section shows its index page instead of every page
-INDEX_PAGES = ["services", "incidents", "signatures", "root-causes", "tags", "action-items", "review"]
+INDEX_PAGES = ["services", "incidents", "signatures", "root-causes", "tags", "action-items", "review", "analytics"]
 
 
 def site_nav(corpus: Corpus, hand_written: list[str], language: str) -> list:

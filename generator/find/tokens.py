@@ -1,0 +1,77 @@
+"""Words of a text, for ranking. English words are lowercased; Chinese is segmented.
+
+At build time Chinese runs go through jieba (search mode, with the operations user dictionary). At
+query time jieba's dictionary takes about a second to load, so a query's Chinese runs are matched
+instead against the index's own vocabulary: every substring that is a known word counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Container
+from functools import cache
+from pathlib import Path
+
+_WORDS = re.compile(r"[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+MAX_WORD = 8  # the longest Chinese word looked up in the vocabulary
+# Words so common in runbooks that they only add noise to a ranking.
+STOP = frozenset({"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or"})
+STOP |= {"the", "this", "to", "was", "with"}
+
+
+def words(text: str) -> list[tuple[str, bool]]:
+    """Runs of the text: (run, is_chinese). ASCII is lowercased; punctuation separates runs."""
+    return [(m, bool(_CJK.match(m))) for m in _WORDS.findall(text.lower())]
+
+
+@cache
+def segmenter(user_dict: Path | None) -> Callable[[str], list[str]]:
+    """jieba's search-mode segmentation (a word and its parts), loaded once per process."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # its progress messages are noise on a command's stderr
+    tok = jieba.Tokenizer()
+    if user_dict and user_dict.is_file():
+        tok.load_userdict(str(user_dict))
+    memo: dict[str, list[str]] = {}
+
+    def cut(run: str) -> list[str]:
+        if run not in memo:
+            memo[run] = [w for w in tok.cut_for_search(run) if w.strip()]
+        return memo[run]
+
+    return cut
+
+
+def index_tokens(text: str, cut: Callable[[str], list[str]]) -> list[str]:
+    """Tokens of a document's text, for the index."""
+    out: list[str] = []
+    for run, chinese in words(text):
+        if chinese:
+            out += cut(run)
+        elif run not in STOP:
+            out.append(run)
+    return out
+
+
+def query_tokens(text: str, vocabulary: Container[str]) -> list[str]:
+    """Tokens of a query without jieba: ASCII words, and every known word inside each Chinese run.
+
+    A Chinese character no known word covers is kept on its own, so unknown text still counts."""
+    out: list[str] = []
+    for run, chinese in words(text):
+        if not chinese:
+            if run not in STOP:
+                out.append(run)
+            continue
+        covered = [False] * len(run)
+        for i in range(len(run)):
+            for j in range(min(len(run), i + MAX_WORD), i + 1, -1):
+                if run[i:j] in vocabulary:
+                    out.append(run[i:j])
+                    covered[i:j] = [True] * (j - i)
+        out += [ch for ch, c in zip(run, covered, strict=True) if not c]
+    return out
