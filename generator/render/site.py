@@ -16,6 +16,7 @@ from ..corpus import Corpus
 from ..lint.freshness import days_overdue
 from ..model import Runbook
 from . import metrics, text
+from .snippets import script_table
 
 TEMPLATES = Path(__file__).parent / "templates"
 LABELS = Path(__file__).parent / "labels"
@@ -61,8 +62,11 @@ def _ref_link(corpus: Corpus, ref: str) -> str:
     return f"[{title}{' › ' + anchor if anchor else ''}](../runbooks/{target}.md{suffix})"
 
 
-def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_name: str = "") -> dict[str, str]:
-    """Every generated page of the site, keyed by its path under docs/."""
+def render_site(
+    corpus: Corpus, *, today: dt.date, language: str = "en", site_name: str = "", scripts_folder: str | None = None
+) -> dict[str, str]:
+    """Every generated page of the site, keyed by its path under docs/. With `scripts_folder`, runbook pages
+    link to the scripts the site serves from `<scripts_folder>/<runbook-id>/`."""
     env = environment(corpus)
     L = labels(language)
     backlinks = corpus.backlinks()
@@ -70,7 +74,12 @@ def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_na
 
     for rb in corpus.runbooks.values():
         pages[f"runbooks/{rb.id}.md"] = env.get_template("site/runbook.md.j2").render(
-            rb=rb, L=L, backlinks=backlinks.get(rb.id, []), tags=_tags(rb)
+            rb=rb,
+            L=L,
+            backlinks=backlinks.get(rb.id, []),
+            tags=_tags(rb),
+            scripts=script_table(rb) if scripts_folder else [],
+            scripts_folder=scripts_folder,
         )
     for inc in corpus.incidents.values():
         pages[f"incidents/{inc.id}.md"] = env.get_template("site/incident.md.j2").render(

@@ -12,15 +12,18 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..corpus import Corpus
 from ..model import Runbook
 from ..model.common import Expectation, Step
-from ..model.runbook import Cause, Parameter, Problem
+from ..model.runbook import Cause, Fix, Parameter, Problem
 from . import shell
-from .site import TEMPLATES
+
+TEMPLATES = Path(__file__).parent / "templates"
+SITE_FOLDER = "snippets"  # where the site serves the scripts: snippets/<runbook-id>/<name>
 
 # Platforms a bash script can run on, and how it recognises them (ID / ID_LIKE of /etc/os-release).
 RUNNABLE_PLATFORMS = ("debian", "rhel", "macos")
@@ -75,15 +78,17 @@ class ScriptParam:
     pattern: str  # POSIX ERE matching the whole value, or ""
     choices: list[str]
 
-    @property
-    def ref(self) -> str:
-        """`${NAME}` as a bash pattern, for replacing it in a text."""
-        return "\\$\\{" + self.name + "\\}"
 
-
-def script_names(rb: Runbook) -> list[str]:
-    """The scripts written for a runbook, in the order the runbook page lists them."""
-    return ["diagnose.sh", *fix_scripts(rb).values(), "collect-diagnostics.sh"]
+def script_table(rb: Runbook) -> list[tuple[str, str, Fix | None, Cause | None]]:
+    """(name, kind, fix, cause) for each script of a runbook: kind is diagnose, fix or collect."""
+    fixes = fix_scripts(rb)
+    rows: list[tuple[str, str, Fix | None, Cause | None]] = [("diagnose.sh", "diagnose", None, None)]
+    for p in rb.problems:
+        for owner in (p, *p.causes):
+            for fx in owner.fixes:
+                rows.append((fixes[id(fx)], "fix", fx, owner if isinstance(owner, Cause) else None))
+    rows.append(("collect-diagnostics.sh", "collect", None, None))
+    return rows
 
 
 def fix_scripts(rb: Runbook) -> dict[int, str]:
