@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages the tests need: a real browser, and fonts so Chinese renders in screenshots.
-APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
+# Debian packages the tests need: a real browser, and fonts so Chinese renders in screenshots; nginx, curl
+# and lsof for the generated scripts' checks against real services.
+APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji nginx curl lsof
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: setup serve build test lint schema validate bench bench-site bench-search system-deps clean

@@ -160,6 +160,20 @@ def build_parser() -> argparse.ArgumentParser:
     find_command.register(sub)  # kb search, kb diagnose
     alerts_command.register(sub)  # kb alerts
     stats_command.register(sub)  # kb stats
+
+    from .snippets_cli import cmd_check, cmd_snippets
+
+    sn = sub.add_parser("snippets", help="write each runbook's diagnose, fix and collect-diagnostics scripts")
+    sn.add_argument("out", metavar="OUTDIR", help="output folder (one sub-folder per runbook)")
+    sn.add_argument("--root", default=".", help="folder holding incidents/ and runbooks/ (default: .)")
+    sn.set_defaults(func=cmd_snippets)
+    ck = sub.add_parser("check", help="run a runbook's checks without a terminal; exit 1 when one fails (for CI)")
+    ck.add_argument("runbook", metavar="RUNBOOK", help="runbook id")
+    ck.add_argument("--problem", help="run this problem's diagnosis instead of the health check")
+    ck.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter value")
+    ck.add_argument("--platform", help="debian, rhel or macos (default: this host's)")
+    ck.add_argument("--root", default=".", help="folder holding incidents/ and runbooks/ (default: .)")
+    ck.set_defaults(func=cmd_check)
     return parser
 
 

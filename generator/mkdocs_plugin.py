@@ -18,7 +18,9 @@ from mkdocs.structure.files import File, Files
 
 from .corpus import load_corpus
 from .findings import format_text
+from .gitinfo import short_commit
 from .render.site import render_site, site_nav
+from .render.snippets import SITE_FOLDER, render_snippets
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -64,8 +66,13 @@ class KbPlugin(BasePlugin[KbConfig]):
         for f in findings:  # warnings (stale runbooks...) inform; they must not fail a --strict build
             log.info(format_text(f))
         language = config.theme.get("language") or "en"
-        self.pages = render_site(corpus, today=dt.date.today(), language=language, site_name=config.site_name)
-        clashes = [p for p in self.pages if (Path(config.docs_dir) / p).exists()]
+        today = dt.date.today()
+        self.pages = render_site(
+            corpus, today=today, language=language, site_name=config.site_name, scripts_folder=SITE_FOLDER
+        )
+        scripts = render_snippets(corpus, commit=short_commit(self.root), today=today)
+        self.scripts = {f"{SITE_FOLDER}/{rel}": text for rel, text in scripts.items()}
+        clashes = [p for p in [*self.pages, *self.scripts] if (Path(config.docs_dir) / p).exists()]
         if clashes:
             raise PluginError(f"{config.docs_dir}/{clashes[0]} would hide a generated page of the same name; rename it")
         if not self.shim.is_file():
@@ -80,7 +87,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        for path, text in self.pages.items():
+        for path, text in {**self.pages, **self.scripts}.items():
             page = GeneratedPage.generated(config, path, content=text)
             page.changed = self.previous.get(path) != text
             files.append(page)
@@ -88,7 +95,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         return files
 
     def on_post_build(self, config) -> None:
-        self.previous = self.pages  # only a build that finished counts as the baseline for the next
+        self.previous = {**self.pages, **self.scripts}  # only a build that finished counts as the baseline for the next
 
     def on_serve(self, server, config, builder):
         for folder in ("incidents", "runbooks"):

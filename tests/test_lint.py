@@ -122,3 +122,10 @@ def test_undeclared_parameter(write):
     findings = validate([write("web-502.yaml", text)], today=TODAY)
     assert _rules(findings) == [("undeclared-parameter", "error", 19, 30)]
     assert "${PROT}" in findings[0].message
+
+
+def test_undeclared_parameter_in_an_expectation(write):
+    text = MINIMAL_RUNBOOK + '        expect:\n          contains: ":${PROT}"\n'
+    findings = validate([write("web-502.yaml", text)], today=TODAY)
+    assert _rules(findings) == [("undeclared-parameter", "error", 21, 23)]
+    assert validate([write("web-502.yaml", text.replace("PROT", "PORT"))], today=TODAY) == []

@@ -17,6 +17,12 @@ def test_build_and_a_failed_build_keeps_the_previous_site(tmp_path):
     assert "后端未运行" in before
     assert (out / "assets/vendor/iframe-worker/shim.js").is_file()
     assert "unpkg.com" not in before
+    # The runbook's scripts are in the site, linked from its page.
+    script = out / "snippets" / "web-502" / "diagnose.sh"
+    assert script.read_text(encoding="utf-8").startswith("#!/usr/bin/env bash\n# diagnose.sh")
+    assert "# Runbook: web-502" in script.read_text(encoding="utf-8")
+    assert 'href="../snippets/web-502/diagnose.sh"' in before
+    assert (out / "snippets" / "web-502" / "collect-diagnostics.sh").is_file()
 
     (tmp_path / "runbooks/web-502.yaml").write_text(MINIMAL_RUNBOOK.replace("owner:", "ownr:"), encoding="utf-8")
     failed = mkdocs_build(config, out)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from generator.load import load_document
 
-from .conftest import runs
+from .conftest import expand, runs
 
 ROOT = Path(__file__).resolve().parents[1]
 INCIDENT = ROOT / "incidents" / "2026-02-11-login-502-flask-down.yaml"
@@ -131,9 +131,18 @@ def test_runbook_facts():
     assert causes["crash-loop"].category == "code-defect"
     assert causes["process-manager-conflict"].category == "process-management"
     assert all(c.checks and c.fixes for c in causes.values())
-    diag = "\n".join(runs(problem.diagnosis))
-    for cmd in ("grep proxy_pass /etc/nginx/sites-enabled/*", "pm2 list", "crontab -l"):
+    # Checks are parameterised (so the scripts can point at any nginx); with the defaults they are the seed's.
+    diag = expand(rb, "\n".join(runs(problem.diagnosis)))
+    for cmd in (
+        "grep proxy_pass /etc/nginx/sites-enabled/*",
+        "tail -n 50 /var/log/nginx/error.log",
+        "pm2 list",
+        "crontab -l",
+    ):
         assert cmd in diag
+    assert expand(rb, rb.health_check.steps[-1].run) == (
+        "curl -k -s -o /dev/null -w '%{http_code}' https://localhost/api/health"
+    )
     pm2_fix = causes["process-manager-conflict"].fixes[0].steps[0]
     assert "pm2 stop all" in pm2_fix.run and pm2_fix.destructive
 

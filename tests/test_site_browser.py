@@ -87,7 +87,9 @@ class Page:
         box = page.locator("input.md-search__input")
         box.click()
         box.fill(query)
-        page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+        page.locator(".md-search-result__item").first.wait_for(
+            timeout=60_000
+        )  # the index builds in a worker: slow on a busy machine
         hrefs = page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all(
             "links => links.map(a => a.href)"
         )

@@ -18,7 +18,7 @@ def check(path: str, data: Any) -> list[Finding]:
     declared = {p.get("name") for p in data.get("parameters") or [] if isinstance(p, dict)}
     out = []
     for loc, step in steps(data):
-        for cmd_loc, command in step_commands(loc, step):
+        for cmd_loc, command in [*step_commands(loc, step), *_expectation_texts(loc, step)]:
             for name in sorted(set(_REF.findall(command)) - declared):
                 out.append(
                     Finding(
@@ -31,3 +31,12 @@ def check(path: str, data: Any) -> list[Finding]:
                     )
                 )
     return out
+
+
+def _expectation_texts(loc, step: dict):
+    """Expected output may name parameters too (`contains: ":${PORT}"`): scripts fill them in."""
+    expect = step.get("expect")
+    if isinstance(expect, dict):
+        for key, value in expect.items():
+            if isinstance(value, str):
+                yield (*loc, "expect", key), value

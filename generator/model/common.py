@@ -77,9 +77,15 @@ class Expectation(Strict):
     """What a successful check looks like. Generated scripts print ✅ or ❌ from it."""
 
     exit_code: int | None = Field(None, description="Expected exit status, usually 0.")
-    contains: str | None = Field(None, description="Text the output must contain.")
-    not_contains: str | None = Field(None, description="Text the output must not contain.")
-    regex: str | None = Field(None, description="Python/ERE regular expression the output must match.")
+    contains: str | None = Field(None, description="Text the output must contain; ${NAME} is the parameter's value.")
+    not_contains: str | None = Field(
+        None, description="Text the output must not contain; ${NAME} is the parameter's value."
+    )
+    regex: str | None = Field(
+        None,
+        description="Regular expression the output must match, in the syntax common to Python and POSIX ERE "
+        "(scripts test it with bash's =~); ${NAME} is the parameter's value, escaped.",
+    )
     http_status: int | None = Field(None, ge=100, le=599, description="Expected HTTP status of a curl check.")
 
     @model_validator(mode="after")

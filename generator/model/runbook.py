@@ -33,7 +33,11 @@ class Parameter(Strict):
     description: Text
     default: str | None = Field(None, description="Used when nobody passes a value.")
     required: bool = Field(False, description="True when there is no sensible default.")
-    pattern: str | None = Field(None, description="Regular expression a value must match in full.")
+    pattern: str | None = Field(
+        None,
+        description="Regular expression a value must match in full, in the syntax common to Python and POSIX ERE "
+        "(scripts check it with bash's =~ before any command runs).",
+    )
     choices: list[str] = Field(default_factory=list, description="The only values allowed, if any.")
 
 

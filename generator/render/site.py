@@ -19,6 +19,7 @@ from ..lint.freshness import days_overdue
 from ..model import MODELS, Runbook, describe
 from . import analytics, metrics, text
 from . import charts as charts_mod
+from .snippets import script_table
 
 TEMPLATES = Path(__file__).parent / "templates"
 LABELS = Path(__file__).parent / "labels"
@@ -66,8 +67,11 @@ def _ref_link(context: Context, ref: str) -> str:
     return f"[{title}{' › ' + anchor if anchor else ''}](../runbooks/{target}.md{suffix})"
 
 
-def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_name: str = "") -> dict[str, str]:
-    """Every generated page of the site, keyed by its path under docs/."""
+def render_site(
+    corpus: Corpus, *, today: dt.date, language: str = "en", site_name: str = "", scripts_folder: str | None = None
+) -> dict[str, str]:
+    """Every generated page of the site, keyed by its path under docs/. With `scripts_folder`, runbook pages
+    link to the scripts the site serves from `<scripts_folder>/<runbook-id>/`."""
     env = environment()
     L = labels(language)
     backlinks = corpus.backlinks()
@@ -75,7 +79,13 @@ def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_na
 
     for rb in corpus.runbooks.values():
         pages[f"runbooks/{rb.id}.md"] = env.get_template("site/runbook.md.j2").render(
-            rb=rb, L=L, corpus=corpus, backlinks=backlinks.get(rb.id, []), tags=_tags(rb)
+            rb=rb,
+            L=L,
+            corpus=corpus,
+            backlinks=backlinks.get(rb.id, []),
+            tags=_tags(rb),
+            scripts=script_table(rb) if scripts_folder else [],
+            scripts_folder=scripts_folder,
         )
     for inc in corpus.incidents.values():
         pages[f"incidents/{inc.id}.md"] = env.get_template("site/incident.md.j2").render(
