@@ -5,13 +5,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages the tests need: a real browser, and fonts so Chinese renders in screenshots.
-APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji
+# Debian packages: a real browser for the tests, fonts so Chinese renders in screenshots and PDFs, the
+# Pango that WeasyPrint lays sheets out with, and poppler (pdftotext, pdftoppm) to check the PDFs.
+APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: setup serve build test lint schema validate bench bench-site system-deps clean
 
-setup: $(STAMP) $(NODE_STAMP)
+# system-deps: the PDF sheets need a CJK font and Pango, installed from Debian when missing.
+setup: $(STAMP) $(NODE_STAMP) system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import findings as fmt
+from . import sheet
 from .validate import validate
 
 DEFAULT_PATHS = ["incidents", "runbooks"]
@@ -113,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--language", help="language of the page labels (default: theme.language of mkdocs.yml)")
     e.add_argument("--site-name", default="", help="title of the home page")
     e.set_defaults(func=_cmd_export)
+    sheet.configure(sub.add_parser("sheet", help="write quick-fix sheets as A4 PDFs for on-call"))
     return parser
 
 

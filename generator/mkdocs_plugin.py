@@ -2,12 +2,18 @@
 
 The knowledge base is loaded in `on_config`, before MkDocs cleans the output folder, so a build
 that fails on bad YAML leaves the previous site as it was.
+
+Quick-fix sheets: a standalone HTML page per runbook and per service (`sheets/...html`, printed with
+Ctrl+P) is always added. With `pdf: true`, `mkdocs build` also lays each one out as a PDF next to it;
+a sheet over its page budget is a warning, so `mkdocs build --strict` fails and names it. `mkdocs
+serve` skips the PDFs: laying them out takes seconds per sheet, too slow for reload-on-save.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -18,6 +24,8 @@ from mkdocs.structure.files import File, Files
 
 from .corpus import load_corpus
 from .findings import format_text
+from .gitinfo import short_commit
+from .render.sheets import render_sheets
 from .render.site import render_site, site_nav
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -30,9 +38,15 @@ SHIM_URI = "assets/vendor/iframe-worker/shim.js"
 class KbConfig(Config):
     root = c.Type(str, default=".")  # folder holding incidents/ and runbooks/, relative to mkdocs.yml
     shim = c.Type(str, default=str(SHIM_SOURCE))  # installed by `npm ci`, relative to mkdocs.yml
+    pdf = c.Type(bool, default=False)  # lay the quick-fix sheets out as PDFs too (mkdocs build only)
 
 
 class KbPlugin(BasePlugin[KbConfig]):
+    command = "build"
+
+    def on_startup(self, *, command, dirty):
+        self.command = command
+
     @event_priority(-100)  # after the offline plugin, whose polyfill this replaces
     def on_config(self, config):
         base = Path(config.config_file_path).parent
@@ -46,8 +60,16 @@ class KbPlugin(BasePlugin[KbConfig]):
         for f in findings:  # warnings (stale runbooks...) inform; they must not fail a --strict build
             log.info(format_text(f))
         language = config.theme.get("language") or "en"
-        self.pages = render_site(corpus, today=dt.date.today(), language=language, site_name=config.site_name)
-        clashes = [p for p in self.pages if (Path(config.docs_dir) / p).exists()]
+        today = dt.date.today()
+        self.pdf = self.config.pdf and self.command != "serve"
+        self.pages = render_site(corpus, today=today, language=language, site_name=config.site_name, sheet_pdf=self.pdf)
+        self.sheets = render_sheets(corpus, commit=short_commit(self.root), today=today, language=language)
+        if self.pdf:
+            from .render.pdf import missing_cjk_font  # WeasyPrint loads only when PDFs are wanted
+
+            if reason := missing_cjk_font(self.sheets):
+                raise PluginError(reason)
+        clashes = [p for p in [*self.pages, *self.sheets] if (Path(config.docs_dir) / p).exists()]
         if clashes:
             raise PluginError(f"{config.docs_dir}/{clashes[0]} would hide a generated page of the same name; rename it")
         if not self.shim.is_file():
@@ -65,7 +87,23 @@ class KbPlugin(BasePlugin[KbConfig]):
         for path, text in self.pages.items():
             files.append(File.generated(config, path, content=text))
         files.append(File.generated(config, SHIM_URI, abs_src_path=str(self.shim)))
+        for path, text in self.sheets.items():
+            files.append(File.generated(config, path, content=text))
+        if self.pdf:
+            self._add_pdfs(files, config)
         return files
+
+    def _add_pdfs(self, files: Files, config) -> None:
+        """The sheets as PDFs, added as files so the runbook pages' links to them are checked."""
+        from .render.pdf import layout
+
+        start = time.perf_counter()
+        laid_out = layout(self.sheets)
+        for sheet in laid_out:
+            files.append(File.generated(config, sheet.path, content=sheet.pdf))
+            if sheet.over:  # a warning: --strict fails on it, and the sheet is named
+                log.warning(f"quick-fix sheet over its page budget: {sheet.report()}")
+        log.info(f"kb: {len(laid_out)} quick-fix sheet PDFs in {time.perf_counter() - start:.1f} s")
 
     def on_serve(self, server, config, builder):
         for folder in ("incidents", "runbooks"):

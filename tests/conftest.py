@@ -58,7 +58,7 @@ def make_kb(folder: Path, files: dict[str, str]) -> Path:
     (folder / "docs").mkdir(exist_ok=True)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("jieba_dict_user: search/", f"jieba_dict_user: {ROOT}/search/")
-    config = config.replace("  - kb\n", f"  - kb:\n      shim: {ROOT}/node_modules/iframe-worker/shim/index.js\n")
+    config = config.replace("  - kb:\n", f"  - kb:\n      shim: {ROOT}/node_modules/iframe-worker/shim/index.js\n")
     (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
     return folder / "mkdocs.yml"
 

@@ -61,8 +61,11 @@ def _ref_link(corpus: Corpus, ref: str) -> str:
     return f"[{title}{' › ' + anchor if anchor else ''}](../runbooks/{target}.md{suffix})"
 
 
-def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_name: str = "") -> dict[str, str]:
-    """Every generated page of the site, keyed by its path under docs/."""
+def render_site(
+    corpus: Corpus, *, today: dt.date, language: str = "en", site_name: str = "", sheet_pdf: bool = False
+) -> dict[str, str]:
+    """Every generated page of the site, keyed by its path under docs/. Runbook pages link to their
+    quick-fix sheet (render/sheets.py), and to its PDF when sheet_pdf says the site has them."""
     env = environment(corpus)
     L = labels(language)
     backlinks = corpus.backlinks()
@@ -70,7 +73,7 @@ def render_site(corpus: Corpus, *, today: dt.date, language: str = "en", site_na
 
     for rb in corpus.runbooks.values():
         pages[f"runbooks/{rb.id}.md"] = env.get_template("site/runbook.md.j2").render(
-            rb=rb, L=L, backlinks=backlinks.get(rb.id, []), tags=_tags(rb)
+            rb=rb, L=L, backlinks=backlinks.get(rb.id, []), tags=_tags(rb), sheet_pdf=sheet_pdf
         )
     for inc in corpus.incidents.values():
         pages[f"incidents/{inc.id}.md"] = env.get_template("site/incident.md.j2").render(
