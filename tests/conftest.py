@@ -108,3 +108,12 @@ def expand(rb, text: str) -> str:
         return defaults[m.group(1)]
 
     return re.sub(r"\$\{([A-Z][A-Z0-9_]*)\}", repl, text)
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The example knowledge base's site, built once per test run (with its sheet PDFs)."""
+    out = tmp_path_factory.mktemp("example-site") / "site"
+    r = mkdocs_build(ROOT / "mkdocs.yml", out)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from weasyprint import HTML
-from weasyprint.formatting_structure.boxes import MarginBox
+from weasyprint.formatting_structure.boxes import LineBox, MarginBox
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .sheets import budget, pdf_of
@@ -44,7 +44,7 @@ class SheetPdf:
     sheet: str  # the HTML sheet's path
     pages: int
     budget: int
-    overflow_mm: float  # height of the content past the last page of the budget
+    overflow_mm: float  # column height of the content past the last page of the budget
     pdf: bytes
 
     @property
@@ -60,28 +60,30 @@ class SheetPdf:
         extra = self.pages - self.budget
         return (
             f"{self.sheet}: {self.pages} pages, budget {self.budget}: overflows by {extra} page"
-            f"{'s' if extra > 1 else ''} ({self.overflow_mm:.0f} mm of content); "
+            f"{'s' if extra > 1 else ''} ({self.overflow_mm:.0f} mm of column content); "
             "shorten the runbook's problems or split the runbook"
         )
 
 
-def _used_height(page) -> float:
-    """CSS px of a page's content area that boxes occupy."""
+def _used_column_height(page) -> float:
+    """CSS px of text on a page, column by column: the lowest line in each half of the page, added up.
+
+    Lines, not blocks: a column box reaches the bottom of the page whatever it holds."""
     page_box = page._page_box  # WeasyPrint has no public API for this; the version is pinned
-    top = page_box.content_box_y()
-    bottom = top
+    top, middle = page_box.content_box_y(), page_box.content_box_x() + page_box.width / 2
+    bottoms = [top, top]
     for child in page_box.children:
         if isinstance(child, MarginBox):  # running headers and footers, not content
             continue
         for box in child.descendants():
-            bottom = max(bottom, box.position_y + box.margin_height())
-    return bottom - top
+            if isinstance(box, LineBox):
+                half = 0 if box.position_x < middle else 1
+                bottoms[half] = max(bottoms[half], box.position_y + box.height)
+    return sum(b - top for b in bottoms)
 
 
 def _overflow_mm(pages: list, allowed: int) -> float:
-    if len(pages) <= allowed:
-        return 0.0
-    return sum(_used_height(p) for p in pages[allowed:]) / PX_PER_MM
+    return sum(_used_column_height(p) for p in pages[allowed:]) / PX_PER_MM
 
 
 def layout(files: dict[str, str], sheets: list[str] | None = None) -> list[SheetPdf]:
