@@ -36,7 +36,9 @@ def test_runbook_sheet_content():
     assert "<code>${PORT}</code> = <code>3000</code>" in page  # parameters with their defaults
     assert '<span class="danger">危险</span> 杀死占用端口的进程' not in page  # one-step fix: the fix's title
     assert '<span class="danger">危险</span> 解决方案 1: 杀死占用进程' in page
-    assert "<code>kill -9 &lt;PID&gt;</code>" in page  # commands escaped, shown as written
+    assert (
+        '<code><span class="w">kill</span> <span class="w">-9</span> <span class="w">&lt;PID&gt;</span></code>' in page
+    )  # commands escaped, shown as written
     assert "另有 3 项，见完整手册" in page  # what was left off is counted, per problem
     assert page.count('<section class="problem" id=') == 11
     assert "升级与支持" in page

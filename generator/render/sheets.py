@@ -9,13 +9,14 @@ page budget is enforced after layout (render/pdf.py), where page counts are know
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..corpus import Corpus
 from ..lint.freshness import days_overdue
@@ -146,6 +147,20 @@ def inline_html(value: object) -> Markup:
     return Markup(_markdown().renderInline(str(value).replace("\n", " ")))
 
 
+UNBREAKABLE = 60  # characters: a longer word may still wrap anywhere rather than run off the column
+
+
+def command_html(value: object) -> Markup:
+    """A command whose lines wrap only between words: a word cut in two is a different command."""
+    parts = re.split(r"(\s+)", str(value).rstrip())
+    return Markup(
+        "".join(
+            str(escape(p)) if not p or p.isspace() or len(p) > UNBREAKABLE else f'<span class="w">{escape(p)}</span>'
+            for p in parts
+        )
+    )
+
+
 @cache
 def _environment() -> Environment:
     env = Environment(
@@ -156,6 +171,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
     )
     env.filters["md"] = inline_html
+    env.filters["cmd"] = command_html
     return env
 
 
