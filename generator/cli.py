@@ -65,7 +65,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print(f"kb export: {len(errors)} error(s); nothing written", file=sys.stderr)
         return 1
     language = args.language or _site_language(Path(args.root) / "mkdocs.yml")
-    written = export_pages(corpus, Path(args.out), language=language, site_name=args.site_name)
+    from .gitinfo import short_commit
+
+    commit = short_commit(Path(args.root))
+    written = export_pages(corpus, Path(args.out), language=language, site_name=args.site_name, commit=commit)
     print(f"wrote {len(written)} pages under {args.out}")
     return 0
 
