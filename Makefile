@@ -5,14 +5,24 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages the tests need: a real browser, and fonts so Chinese renders in screenshots; nginx, curl
-# and lsof for the generated scripts' checks against real services.
-APT_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji nginx curl lsof
+# Debian packages. The site needs a CJK font and the Pango that WeasyPrint lays the PDF sheets out with;
+# the tests also need a real browser, emoji fonts for its screenshots, poppler (pdftotext, pdftoppm) to
+# check the PDFs, and nginx, curl and lsof for the generated scripts' checks against real services.
+SITE_APT := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+TEST_APT := chromium fonts-noto-color-emoji poppler-utils nginx curl lsof
+# Installs the Debian packages in $(1) that are missing (with sudo unless root).
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+endef
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test lint schema validate bench bench-site bench-search system-deps clean
+.PHONY: setup serve build test lint schema validate bench bench-site bench-search site-deps test-deps clean
 
-setup: $(STAMP) $(NODE_STAMP)
+setup: $(STAMP) $(NODE_STAMP) site-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,12 +35,11 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --silent
 	touch $(NODE_STAMP)
 
-system-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
-	fi
+site-deps:
+	$(call apt_install,$(SITE_APT))
+
+test-deps:
+	$(call apt_install,$(TEST_APT))
 
 # --dirty: after the first build, an edit rebuilds only the pages whose text it changed.
 serve: setup
@@ -49,7 +58,7 @@ lint: setup
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/ruff format --check generator tests benchmarks
 
-test: setup system-deps lint
+test: setup test-deps lint
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -1,11 +1,13 @@
 """Benchmark: the site built through the plugin against the same pages built by plain MkDocs.
 
-    python benchmarks/site_build.py [--sizes 500 2000] [--serve-size 1000]
+    python benchmarks/site_build.py [--sizes 500 2000] [--serve-size 1000] [--no-example-pdf]
 
 For each size, in one run: `mkdocs build` with the plugin (pages made in memory from YAML), and
 `kb export` + `mkdocs build` of the exported Markdown without the plugin (same theme, search,
 offline). Then, under `mkdocs serve --dirty` (what `make serve` runs) with --serve-size documents,
 the time from saving a YAML file to the served page showing the edit. Whole processes throughout.
+First, the example knowledge base built with its quick-fix sheet PDFs (`pdf: true`) against the same
+build without them; the synthetic builds leave PDFs off.
 """
 
 from __future__ import annotations
@@ -28,13 +30,13 @@ BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def site_config(folder: Path, with_plugin: bool) -> Path:
+def site_config(folder: Path, with_plugin: bool, pdf: bool = False) -> Path:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("jieba_dict_user: search/", f"jieba_dict_user: {ROOT}/search/")
-    if with_plugin:
-        config = config.replace("  - kb\n", f"  - kb:\n      shim: {ROOT}/node_modules/iframe-worker/shim/index.js\n")
-    else:
-        config = config.replace("  - kb\n", "")
+    # The kb plugin's block, without PDF sheets: plain MkDocs has nothing to compare them with.
+    kb = re.search(r"^  - kb:\n(?:      .*\n)*", config, flags=re.M).group(0)
+    options = f"      shim: {ROOT}/node_modules/iframe-worker/shim/index.js\n      pdf: {str(pdf).lower()}\n"
+    config = config.replace(kb, "  - kb:\n" + options if with_plugin else "")
     (folder / "docs").mkdir(parents=True, exist_ok=True)
     (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
     return folder / "mkdocs.yml"
@@ -69,6 +71,18 @@ def build_pair(work: Path, count: int) -> dict:
         "plain": plain,
         "index_kb_per_doc": index.stat().st_size / 1024 / count,
     }
+
+
+def example_pdf(work: Path) -> tuple[float, float]:
+    """The example knowledge base built with and without the sheet PDFs: (seconds with, seconds without)."""
+    times = []
+    for pdf in (True, False):
+        folder = work / f"example-pdf-{pdf}"
+        config = site_config(folder, with_plugin=True, pdf=pdf)
+        text = config.read_text(encoding="utf-8").replace("  - kb:\n", f"  - kb:\n      root: {ROOT}\n")
+        config.write_text(text, encoding="utf-8")
+        times.append(timed([str(BIN / "mkdocs"), "build", "-q"], folder))
+    return times[0], times[1]
 
 
 def free_port() -> int:
@@ -127,9 +141,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[500, 2000])
     parser.add_argument("--serve-size", type=int, default=1000)
+    parser.add_argument("--no-example-pdf", action="store_true", help="skip the example KB's PDF build")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kb-site-bench-") as tmp:
         work = Path(tmp)
+        if not args.no_example_pdf:
+            with_pdf, without = example_pdf(work)
+            print(
+                f"example knowledge base: build with sheet PDFs {with_pdf:.1f} s, without {without:.1f} s "
+                f"(ratio {with_pdf / without:.2f})\n"
+            )
         rows = [build_pair(work, n) for n in args.sizes]
         if rows:
             print(f"{'documents':>9} {'plugin s':>9} {'plain s':>8} {'ratio':>6} {'export s':>9} {'index KB/doc':>13}")

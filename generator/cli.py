@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from . import findings as fmt
-from . import stats_command
+from . import sheet, stats_command
 from .alerts import command as alerts_command
 from .find import command as find_command
 
@@ -68,7 +68,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print(f"kb export: {len(errors)} error(s); nothing written", file=sys.stderr)
         return 1
     language = args.language or _site_language(Path(args.root) / "mkdocs.yml")
-    written = export_pages(corpus, Path(args.out), language=language, site_name=args.site_name)
+    from .gitinfo import short_commit
+
+    commit = short_commit(Path(args.root))
+    written = export_pages(corpus, Path(args.out), language=language, site_name=args.site_name, commit=commit)
     print(f"wrote {len(written)} pages under {args.out}")
     return 0
 
@@ -174,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--platform", help="debian, rhel or macos (default: this host's)")
     ck.add_argument("--root", default=".", help="folder holding incidents/ and runbooks/ (default: .)")
     ck.set_defaults(func=cmd_check)
+    sheet.configure(sub.add_parser("sheet", help="write quick-fix sheets as A4 PDFs for on-call"))
     return parser
 
 

@@ -8,14 +8,21 @@ from pathlib import Path
 import yaml
 
 from .corpus import Corpus
+from .render.sheets import render_sheets
 from .render.site import render_site, site_nav
 
 NAV_FILE = "nav.yml"  # the navigation the plugin would build, for a plain mkdocs.yml's `nav:`
 
 
-def export_pages(corpus: Corpus, out: Path, *, language: str, site_name: str = "") -> list[Path]:
+def export_pages(
+    corpus: Corpus, out: Path, *, language: str, site_name: str = "", commit: str = "unknown"
+) -> list[Path]:
+    """The pages, and the quick-fix sheet pages they link to (HTML; PDFs are `kb sheet`'s job)."""
+    today = dt.date.today()
+    pages = render_site(corpus, today=today, language=language, site_name=site_name)
+    pages |= render_sheets(corpus, commit=commit, today=today, language=language)
     written = []
-    for rel, text in render_site(corpus, today=dt.date.today(), language=language, site_name=site_name).items():
+    for rel, text in pages.items():
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

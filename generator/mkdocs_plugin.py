@@ -2,12 +2,18 @@
 
 The knowledge base is loaded in `on_config`, before MkDocs cleans the output folder, so a build
 that fails on bad YAML leaves the previous site as it was.
+
+Quick-fix sheets: a standalone HTML page per runbook and per service (`sheets/...html`, printed with
+Ctrl+P) is always added. With `pdf: true`, `mkdocs build` also lays each one out as a PDF next to it;
+a sheet over its page budget is a warning, so `mkdocs build --strict` fails and names it. `mkdocs
+serve` skips the PDFs: laying them out takes seconds per sheet, too slow for reload-on-save.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -19,6 +25,7 @@ from mkdocs.structure.files import File, Files
 from .corpus import load_corpus
 from .findings import format_text
 from .gitinfo import short_commit
+from .render.sheets import render_sheets
 from .render.site import render_site, site_nav
 from .render.snippets import SITE_FOLDER, render_snippets
 
@@ -32,6 +39,7 @@ SHIM_URI = "assets/vendor/iframe-worker/shim.js"
 class KbConfig(Config):
     root = c.Type(str, default=".")  # folder holding incidents/ and runbooks/, relative to mkdocs.yml
     shim = c.Type(str, default=str(SHIM_SOURCE))  # installed by `npm ci`, relative to mkdocs.yml
+    pdf = c.Type(bool, default=False)  # lay the quick-fix sheets out as PDFs too (mkdocs build only)
 
 
 class GeneratedPage(File):
@@ -44,14 +52,17 @@ class GeneratedPage(File):
 
 
 class KbPlugin(BasePlugin[KbConfig]):
+    command = "build"
+
     # MkDocs keeps a plugin instance across the rebuilds of `mkdocs serve`: these survive an edit.
     def __init__(self) -> None:
         super().__init__()
         self.load_cache: dict = {}  # file -> last load result, reused while the file is unchanged
-        self.previous: dict[str, str] = {}  # path -> text of the pages in the last build
+        self.previous: dict[str, str] = {}  # path -> text of the generated files in the last build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Declaring this hook is what makes MkDocs keep the instance between rebuilds."""
+        # Declaring this hook is also what makes MkDocs keep the instance between rebuilds.
+        self.command = command
 
     @event_priority(-100)  # after the offline plugin, whose polyfill this replaces
     def on_config(self, config):
@@ -67,12 +78,26 @@ class KbPlugin(BasePlugin[KbConfig]):
             log.info(format_text(f))
         language = config.theme.get("language") or "en"
         today = dt.date.today()
+        self.pdf = self.config.pdf and self.command != "serve"
         self.pages = render_site(
-            corpus, today=today, language=language, site_name=config.site_name, scripts_folder=SITE_FOLDER
+            corpus,
+            today=today,
+            language=language,
+            site_name=config.site_name,
+            scripts_folder=SITE_FOLDER,
+            sheet_pdf=self.pdf,
         )
-        scripts = render_snippets(corpus, commit=short_commit(self.root), today=today)
+        commit = short_commit(self.root)
+        scripts = render_snippets(corpus, commit=commit, today=today)
         self.scripts = {f"{SITE_FOLDER}/{rel}": text for rel, text in scripts.items()}
-        clashes = [p for p in [*self.pages, *self.scripts] if (Path(config.docs_dir) / p).exists()]
+        self.sheets = render_sheets(corpus, commit=commit, today=today, language=language)
+        if self.pdf:
+            from .render.pdf import missing_cjk_font  # WeasyPrint loads only when PDFs are wanted
+
+            if reason := missing_cjk_font(self.sheets):
+                raise PluginError(reason)
+        self.generated = {**self.pages, **self.scripts, **self.sheets}
+        clashes = [p for p in self.generated if (Path(config.docs_dir) / p).exists()]
         if clashes:
             raise PluginError(f"{config.docs_dir}/{clashes[0]} would hide a generated page of the same name; rename it")
         if not self.shim.is_file():
@@ -87,15 +112,29 @@ class KbPlugin(BasePlugin[KbConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        for path, text in {**self.pages, **self.scripts}.items():
-            page = GeneratedPage.generated(config, path, content=text)
-            page.changed = self.previous.get(path) != text
-            files.append(page)
+        for path, text in self.generated.items():
+            file = GeneratedPage.generated(config, path, content=text)
+            file.changed = self.previous.get(path) != text
+            files.append(file)
         files.append(File.generated(config, SHIM_URI, abs_src_path=str(self.shim)))
+        if self.pdf:
+            self._add_pdfs(files, config)
         return files
 
     def on_post_build(self, config) -> None:
-        self.previous = {**self.pages, **self.scripts}  # only a build that finished counts as the baseline for the next
+        self.previous = self.generated  # only a build that finished is the baseline for the next
+
+    def _add_pdfs(self, files: Files, config) -> None:
+        """The sheets as PDFs, added as files so the runbook pages' links to them are checked."""
+        from .render.pdf import layout
+
+        start = time.perf_counter()
+        laid_out = layout(self.sheets)
+        for sheet in laid_out:
+            files.append(File.generated(config, sheet.path, content=sheet.pdf))
+            if sheet.over:  # a warning: --strict fails on it, and the sheet is named
+                log.warning(f"quick-fix sheet over its page budget: {sheet.report()}")
+        log.info(f"kb: {len(laid_out)} quick-fix sheet PDFs in {time.perf_counter() - start:.1f} s")
 
     def on_serve(self, server, config, builder):
         for folder in ("incidents", "runbooks"):

@@ -58,7 +58,7 @@ def make_kb(folder: Path, files: dict[str, str]) -> Path:
     (folder / "docs").mkdir(exist_ok=True)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("jieba_dict_user: search/", f"jieba_dict_user: {ROOT}/search/")
-    config = config.replace("  - kb\n", f"  - kb:\n      shim: {ROOT}/node_modules/iframe-worker/shim/index.js\n")
+    config = config.replace("  - kb:\n", f"  - kb:\n      shim: {ROOT}/node_modules/iframe-worker/shim/index.js\n")
     (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
     return folder / "mkdocs.yml"
 
@@ -108,3 +108,12 @@ def expand(rb, text: str) -> str:
         return defaults[m.group(1)]
 
     return re.sub(r"\$\{([A-Z][A-Z0-9_]*)\}", repl, text)
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The example knowledge base's site, built once per test run (with its sheet PDFs)."""
+    out = tmp_path_factory.mktemp("example-site") / "site"
+    r = mkdocs_build(ROOT / "mkdocs.yml", out)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return out

@@ -82,6 +82,9 @@ def test_export_writes_the_same_pages_the_plugin_adds(tmp_path):
     page = (tmp_path / "out/runbooks/chatserver-troubleshooting.md").read_text(encoding="utf-8")
     assert "## 一键体检" in page  # labels follow the site's language setting
     assert (tmp_path / "out/index.md").exists() and (tmp_path / "out/indexes/signatures.md").exists()
+    assert "../sheets/runbooks/chatserver-troubleshooting.html" in page  # linked, and exported with the pages
+    assert (tmp_path / "out/sheets/runbooks/chatserver-troubleshooting.html").is_file()
+    assert (tmp_path / "out/sheets/sheet.css").is_file()
 
 
 def test_pre_commit_hooks_and_the_workflow_run_real_commands():

@@ -93,3 +93,21 @@ def test_serve_rebuilds_only_the_pages_an_edit_changes(tmp_path):
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+def test_sheets_in_the_site_and_an_overflowing_sheet_fails_a_strict_build(tmp_path):
+    from .test_render_pdf import PROBLEM
+
+    config = make_kb(tmp_path, {"runbooks/web-502.yaml": MINIMAL_RUNBOOK})
+    ok = mkdocs_build(config, tmp_path / "site")
+    assert ok.returncode == 0, ok.stderr
+    for path in ("sheets/runbooks/web-502.html", "sheets/runbooks/web-502.pdf", "sheets/services/web.pdf"):
+        assert (tmp_path / "site" / path).is_file(), path
+    assert (tmp_path / "site/sheets/runbooks/web-502.pdf").read_bytes().startswith(b"%PDF")
+
+    long = MINIMAL_RUNBOOK + "".join(PROBLEM.format(i=i) for i in range(40))
+    (tmp_path / "runbooks/web-502.yaml").write_text(long, encoding="utf-8")
+    r = mkdocs_build(config, tmp_path / "site")
+    assert r.returncode != 0
+    assert "quick-fix sheet over its page budget: sheets/runbooks/web-502.html: 2 pages, budget 1" in r.stderr
+    assert "Traceback" not in r.stderr

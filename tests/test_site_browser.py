@@ -30,8 +30,8 @@ def build(config: Path, out: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    return build(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("site") / "site")
+def site(example_site) -> Path:
+    return example_site
 
 
 @pytest.fixture(scope="module")

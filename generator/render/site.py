@@ -68,10 +68,17 @@ def _ref_link(context: Context, ref: str) -> str:
 
 
 def render_site(
-    corpus: Corpus, *, today: dt.date, language: str = "en", site_name: str = "", scripts_folder: str | None = None
+    corpus: Corpus,
+    *,
+    today: dt.date,
+    language: str = "en",
+    site_name: str = "",
+    scripts_folder: str | None = None,
+    sheet_pdf: bool = False,
 ) -> dict[str, str]:
     """Every generated page of the site, keyed by its path under docs/. With `scripts_folder`, runbook pages
-    link to the scripts the site serves from `<scripts_folder>/<runbook-id>/`."""
+    link to the scripts the site serves from `<scripts_folder>/<runbook-id>/`. Runbook pages link to their
+    quick-fix sheet (render/sheets.py), and to its PDF when sheet_pdf says the site has them."""
     env = environment()
     L = labels(language)
     backlinks = corpus.backlinks()
@@ -86,6 +93,7 @@ def render_site(
             tags=_tags(rb),
             scripts=script_table(rb) if scripts_folder else [],
             scripts_folder=scripts_folder,
+            sheet_pdf=sheet_pdf,
         )
     for inc in corpus.incidents.values():
         pages[f"incidents/{inc.id}.md"] = env.get_template("site/incident.md.j2").render(
