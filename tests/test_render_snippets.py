@@ -313,3 +313,23 @@ def test_collect_diagnostics_writes_one_report_with_secrets_masked(demo, tmp_pat
 
     dry = run(demo / "collect-diagnostics.sh", "--dir", str(tmp_path), "--dry-run", "--output", str(tmp_path / "no"))
     assert f"$ cat {tmp_path}/config" in dry.stdout and not (tmp_path / "no").exists()
+
+
+def test_a_quote_in_the_chat_server_config_path_is_refused_before_it_reaches_python(tmp_path):
+    """The chat server's JSON check puts CONFIG_FILE inside `python3 -c "...open('${CONFIG_FILE}')..."`:
+    its pattern must refuse a value that would close the quote and run code."""
+    corpus, _ = load_corpus(ROOT)
+    script = tmp_path / "diagnose.sh"
+    script.write_text(render_snippets(corpus, commit="test", today=TODAY)["chatserver-troubleshooting/diagnose.sh"])
+    marker = tmp_path / "pwned"
+    evil = f"x'));import os;os.system('touch {marker}');(('"
+    r = subprocess.run(
+        ["bash", str(script), "--config-file", evil, "--problem", "fails-to-start"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "--config-file" in r.stderr and "is refused" in r.stderr
+    assert not marker.exists()
