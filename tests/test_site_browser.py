@@ -86,10 +86,14 @@ class Page:
         page = self.page
         box = page.locator("input.md-search__input")
         box.click()
+        # The index loads in a worker. Wait until the result area shows the theme's "type to start
+        # searching" text (ready), then type: the theme searches on key events, so a key press follows.
+        config = "JSON.parse(document.getElementById('__config').textContent)"
+        ready = page.evaluate(f"() => {config}.translations['search.result.placeholder']")
+        page.locator(".md-search-result__meta", has_text=ready).wait_for(timeout=60_000)
         box.fill(query)
-        page.locator(".md-search-result__item").first.wait_for(
-            timeout=60_000
-        )  # the index builds in a worker: slow on a busy machine
+        box.press("End")
+        page.locator(".md-search-result__item").first.wait_for(timeout=30_000)
         hrefs = page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all(
             "links => links.map(a => a.href)"
         )
