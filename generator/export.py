@@ -10,6 +10,7 @@ import yaml
 from .corpus import Corpus
 from .render.sheets import render_sheets
 from .render.site import render_site, site_nav
+from .render.snippets import SITE_FOLDER, render_snippets
 
 NAV_FILE = "nav.yml"  # the navigation the plugin would build, for a plain mkdocs.yml's `nav:`
 
@@ -17,10 +18,11 @@ NAV_FILE = "nav.yml"  # the navigation the plugin would build, for a plain mkdoc
 def export_pages(
     corpus: Corpus, out: Path, *, language: str, site_name: str = "", commit: str = "unknown"
 ) -> list[Path]:
-    """The pages, and the quick-fix sheet pages they link to (HTML; PDFs are `kb sheet`'s job)."""
+    """The pages, and the quick-fix sheet pages and scripts they link to (PDFs are `kb sheet`'s job)."""
     today = dt.date.today()
-    pages = render_site(corpus, today=today, language=language, site_name=site_name)
+    pages = render_site(corpus, today=today, language=language, site_name=site_name, scripts_folder=SITE_FOLDER)
     pages |= render_sheets(corpus, commit=commit, today=today, language=language)
+    pages |= {f"{SITE_FOLDER}/{rel}": text for rel, text in render_snippets(corpus, commit=commit, today=today).items()}
     written = []
     for rel, text in pages.items():
         path = out / rel

@@ -85,6 +85,8 @@ def test_export_writes_the_same_pages_the_plugin_adds(tmp_path):
     assert "../sheets/runbooks/chatserver-troubleshooting.html" in page  # linked, and exported with the pages
     assert (tmp_path / "out/sheets/runbooks/chatserver-troubleshooting.html").is_file()
     assert (tmp_path / "out/sheets/sheet.css").is_file()
+    assert "../snippets/chatserver-troubleshooting/diagnose.sh" in page  # the scripts too
+    assert (tmp_path / "out/snippets/chatserver-troubleshooting/diagnose.sh").is_file()
 
 
 def test_pre_commit_hooks_and_the_workflow_run_real_commands():
