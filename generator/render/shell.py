@@ -59,6 +59,11 @@ def heredoc_delimiter(texts: Iterable[str], base: str = "KB_END") -> str:
     return delim
 
 
+def _substitution_at(command: str, i: int) -> str | None:
+    """`$((` (arithmetic) or `$(` (command substitution) when one opens at i."""
+    return next((o for o in ("$((", "$(") if command.startswith(o, i)), None)
+
+
 def quote_parameters(command: str, names: Iterable[str]) -> str:
     """Wrap every `${NAME}` of a declared parameter that stands outside quotes in double quotes.
 
@@ -76,19 +81,14 @@ def quote_parameters(command: str, names: Iterable[str]) -> str:
             out.append(command[i : i + 2])
             i += 2
             continue
+        if top != "((" and (opener := _substitution_at(command, i)):  # opens inside "..." and unquoted alike
+            stack.append(opener[1:])
+            out.append(opener)
+            i += len(opener)
+            continue
         if top == '"':
             if ch == '"':
                 stack.pop()
-            elif command.startswith("$((", i):
-                stack.append("((")
-                out.append("$((")
-                i += 3
-                continue
-            elif command.startswith("$(", i):
-                stack.append("(")
-                out.append("$(")
-                i += 2
-                continue
             elif ch == "`":
                 stack.append("`")
             out.append(ch)
@@ -118,16 +118,6 @@ def quote_parameters(command: str, names: Iterable[str]) -> str:
             continue
         if ch == '"':
             stack.append('"')
-        elif command.startswith("$((", i):
-            stack.append("((")
-            out.append("$((")
-            i += 3
-            continue
-        elif command.startswith("$(", i):
-            stack.append("(")
-            out.append("$(")
-            i += 2
-            continue
         elif ch == ")" and top == "(":
             stack.pop()
         elif ch == "`":
