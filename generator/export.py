@@ -8,9 +8,8 @@ from pathlib import Path
 import yaml
 
 from .corpus import Corpus
-from .render.sheets import render_sheets
-from .render.site import render_site, site_nav
-from .render.snippets import SITE_FOLDER, render_snippets
+from .render.bundle import render_bundle
+from .render.site import site_nav
 
 NAV_FILE = "nav.yml"  # the navigation the plugin would build, for a plain mkdocs.yml's `nav:`
 
@@ -19,10 +18,7 @@ def export_pages(
     corpus: Corpus, out: Path, *, language: str, site_name: str = "", commit: str = "unknown"
 ) -> list[Path]:
     """The pages, and the quick-fix sheet pages and scripts they link to (PDFs are `kb sheet`'s job)."""
-    today = dt.date.today()
-    pages = render_site(corpus, today=today, language=language, site_name=site_name, scripts_folder=SITE_FOLDER)
-    pages |= render_sheets(corpus, commit=commit, today=today, language=language)
-    pages |= {f"{SITE_FOLDER}/{rel}": text for rel, text in render_snippets(corpus, commit=commit, today=today).items()}
+    pages = render_bundle(corpus, today=dt.date.today(), language=language, site_name=site_name, commit=commit).files
     written = []
     for rel, text in pages.items():
         path = out / rel

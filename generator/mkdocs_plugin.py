@@ -25,9 +25,8 @@ from mkdocs.structure.files import File, Files
 from .corpus import load_corpus
 from .findings import format_text
 from .gitinfo import short_commit
-from .render.sheets import render_sheets
-from .render.site import render_site, site_nav
-from .render.snippets import SITE_FOLDER, render_snippets
+from .render.bundle import render_bundle
+from .render.site import site_nav
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -77,26 +76,22 @@ class KbPlugin(BasePlugin[KbConfig]):
         for f in findings:  # warnings (stale runbooks...) inform; they must not fail a --strict build
             log.info(format_text(f))
         language = config.theme.get("language") or "en"
-        today = dt.date.today()
         self.pdf = self.config.pdf and self.command != "serve"
-        self.pages = render_site(
+        bundle = render_bundle(
             corpus,
-            today=today,
+            today=dt.date.today(),
             language=language,
             site_name=config.site_name,
-            scripts_folder=SITE_FOLDER,
+            commit=short_commit(self.root),
             sheet_pdf=self.pdf,
         )
-        commit = short_commit(self.root)
-        scripts = render_snippets(corpus, commit=commit, today=today)
-        self.scripts = {f"{SITE_FOLDER}/{rel}": text for rel, text in scripts.items()}
-        self.sheets = render_sheets(corpus, commit=commit, today=today, language=language)
+        self.sheets = bundle.sheets  # laid out as PDFs in on_files
         if self.pdf:
             from .render.pdf import missing_cjk_font  # WeasyPrint loads only when PDFs are wanted
 
             if reason := missing_cjk_font(self.sheets):
                 raise PluginError(reason)
-        self.generated = {**self.pages, **self.scripts, **self.sheets}
+        self.generated = bundle.files
         clashes = [p for p in self.generated if (Path(config.docs_dir) / p).exists()]
         if clashes:
             raise PluginError(f"{config.docs_dir}/{clashes[0]} would hide a generated page of the same name; rename it")
