@@ -3,17 +3,17 @@
 The knowledge base is loaded in `on_config`, before MkDocs cleans the output folder, so a build
 that fails on bad YAML leaves the previous site as it was.
 
-Quick-fix sheets: a standalone HTML page per runbook and per service (`sheets/...html`, printed with
-Ctrl+P) is always added. With `pdf: true`, `mkdocs build` also lays each one out as a PDF next to it;
-a sheet over its page budget is a warning, so `mkdocs build --strict` fails and names it. `mkdocs
-serve` skips the PDFs: laying them out takes seconds per sheet, too slow for reload-on-save.
+The files the pages link to (quick-fix sheets, printed with Ctrl+P, and scripts) are listed with
+MkDocs so that links to them are checked, and written by static_files.py: during `mkdocs build` from
+a second process while MkDocs builds the pages. With `pdf: true`, `mkdocs build` also lays each sheet
+out as a PDF; a sheet over its page budget is a warning, so `mkdocs build --strict` fails and names
+it. `mkdocs serve` skips the PDFs: laying them out takes seconds per sheet, too slow for reload-on-save.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -25,8 +25,10 @@ from mkdocs.structure.files import File, Files
 from .corpus import load_corpus
 from .findings import format_text
 from .gitinfo import short_commit
-from .render.bundle import render_bundle
-from .render.site import site_nav
+from .render.bundle import render_pages, static_paths
+from .render.memo import Memo
+from .render.site import labels, site_nav
+from .static_files import CAN_FORK, Job, StaticFilesError, Worker, write_static
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -50,18 +52,32 @@ class GeneratedPage(File):
         return self.changed
 
 
+class StaticFile(File):
+    """A sheet, PDF or script: known to MkDocs, which checks links to it, but written by static_files.py."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+    def is_modified(self) -> bool:
+        return False
+
+
 class KbPlugin(BasePlugin[KbConfig]):
     command = "build"
+    dirty = False
 
     # MkDocs keeps a plugin instance across the rebuilds of `mkdocs serve`: these survive an edit.
     def __init__(self) -> None:
         super().__init__()
         self.load_cache: dict = {}  # file -> last load result, reused while the file is unchanged
-        self.previous: dict[str, str] = {}  # path -> text of the generated files in the last build
+        self.memo = Memo()  # rendered pages, sheets and scripts, reused while their documents are unchanged
+        self.previous: dict[str, str] = {}  # path -> text of the pages in the last build
+        self.previous_static: dict[str, str] = {}  # the same, for the sheets and scripts
+        self.worker: Worker | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Declaring this hook is also what makes MkDocs keep the instance between rebuilds.
-        self.command = command
+        self.command, self.dirty = command, dirty
 
     @event_priority(-100)  # after the offline plugin, whose polyfill this replaces
     def on_config(self, config):
@@ -76,23 +92,21 @@ class KbPlugin(BasePlugin[KbConfig]):
         for f in findings:  # warnings (stale runbooks...) inform; they must not fail a --strict build
             log.info(format_text(f))
         language = config.theme.get("language") or "en"
-        self.pdf = self.config.pdf and self.command != "serve"
-        bundle = render_bundle(
-            corpus,
-            today=dt.date.today(),
-            language=language,
-            site_name=config.site_name,
-            commit=short_commit(self.root),
-            sheet_pdf=self.pdf,
-        )
-        self.sheets = bundle.sheets  # laid out as PDFs in on_files
-        if self.pdf:
+        pdf = self.config.pdf and self.command != "serve"
+        if pdf:
             from .render.pdf import missing_cjk_font  # WeasyPrint loads only when PDFs are wanted
 
-            if reason := missing_cjk_font(self.sheets):
+            texts = [str(labels(language)), *(rb.model_dump_json() for rb in corpus.runbooks.values())]
+            if reason := missing_cjk_font(texts):
                 raise PluginError(reason)
-        self.generated = bundle.files
-        clashes = [p for p in self.generated if (Path(config.docs_dir) / p).exists()]
+        self.corpus = corpus
+        today = dt.date.today()
+        self.job = Job(Path(config.site_dir), today, language, short_commit(self.root), pdf)
+        self.generated = render_pages(
+            corpus, today=today, language=language, site_name=config.site_name, sheet_pdf=pdf, memo=self.memo
+        )
+        self.static = static_paths(corpus, pdf=pdf)
+        clashes = [p for p in [*self.generated, *self.static] if (Path(config.docs_dir) / p).exists()]
         if clashes:
             raise PluginError(f"{config.docs_dir}/{clashes[0]} would hide a generated page of the same name; rename it")
         if not self.shim.is_file():
@@ -111,25 +125,33 @@ class KbPlugin(BasePlugin[KbConfig]):
             file = GeneratedPage.generated(config, path, content=text)
             file.changed = self.previous.get(path) != text
             files.append(file)
+        for path in self.static:
+            files.append(StaticFile.generated(config, path, content=b""))
         files.append(File.generated(config, SHIM_URI, abs_src_path=str(self.shim)))
-        if self.pdf:
-            self._add_pdfs(files, config)
+        if self.command != "serve" and CAN_FORK:  # MkDocs has cleaned the site folder by now
+            self.worker = Worker(self.corpus, self.job)
         return files
 
     def on_post_build(self, config) -> None:
+        try:
+            if self.worker:
+                over_budget = self.worker.wait()
+            else:
+                unchanged = self.previous_static if self.dirty else {}  # a clean build emptied the folder
+                written = write_static(self.corpus, self.job, self.memo, unchanged)
+                over_budget, self.previous_static = written.over_budget, written.texts
+        except StaticFilesError as exc:
+            raise PluginError(str(exc)) from None
+        finally:
+            self.worker = None
+        for report in over_budget:  # a warning: --strict fails on it, and the sheet is named
+            log.warning(f"quick-fix sheet over its page budget: {report}")
         self.previous = self.generated  # only a build that finished is the baseline for the next
 
-    def _add_pdfs(self, files: Files, config) -> None:
-        """The sheets as PDFs, added as files so the runbook pages' links to them are checked."""
-        from .render.pdf import layout
-
-        start = time.perf_counter()
-        laid_out = layout(self.sheets)
-        for sheet in laid_out:
-            files.append(File.generated(config, sheet.path, content=sheet.pdf))
-            if sheet.over:  # a warning: --strict fails on it, and the sheet is named
-                log.warning(f"quick-fix sheet over its page budget: {sheet.report()}")
-        log.info(f"kb: {len(laid_out)} quick-fix sheet PDFs in {time.perf_counter() - start:.1f} s")
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.worker:
+            self.worker.stop()
+            self.worker = None
 
     def on_serve(self, server, config, builder):
         for folder in ("incidents", "runbooks"):

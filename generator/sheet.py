@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
     from .render.pdf import layout, missing_cjk_font  # WeasyPrint is slow to import: only when needed
 
-    if reason := missing_cjk_font(files):
+    if reason := missing_cjk_font(files.values()):
         return _fail(reason, 1)
     out = Path(args.pdf)
     over = 0

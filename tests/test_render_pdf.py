@@ -64,5 +64,5 @@ def test_only_the_generated_files_are_fetched(tmp_path):
 
 
 def test_cjk_font_check():
-    assert missing_cjk_font({"a.html": "<p>only ASCII</p>"}) is None
-    assert missing_cjk_font({"a.html": "<p>端口被占用</p>"}) is None  # make setup installs fonts-noto-cjk
+    assert missing_cjk_font(["<p>only ASCII</p>"]) is None
+    assert missing_cjk_font(["<p>端口被占用</p>"]) is None  # make setup installs fonts-noto-cjk

@@ -110,6 +110,28 @@ def test_navigation_shows_only_the_index_of_a_very_big_section():
     assert "incidents/2026-02-25-tapspot-site-unreachable.md" in nav[2]["故障记录"]
 
 
+def test_a_big_knowledge_base_gets_a_signature_page_per_service():
+    from generator.render.site import SPLIT_INDEX_LIMIT
+
+    corpus, small = _pages()
+    assert "indexes/signatures/nginx.md" not in small  # small: one page
+    many = corpus.runbooks["safe-deploy"]
+    for n in range(SPLIT_INDEX_LIMIT + 1):
+        corpus.runbooks[f"copy-{n}"] = many.model_copy(update={"id": f"copy-{n}", "services": [f"svc{n % 7}"]})
+    pages = render_site(corpus, today=TODAY, language="zh")
+    top = pages["indexes/signatures.md"]
+    assert "| [svc3](signatures/svc3.md) |" in top and "copy-" not in top  # services, not every row
+    part = pages["indexes/signatures/svc3.md"]
+    assert "(../../runbooks/copy-3.md#" in part and "copy-4.md" not in part
+    signature = many.problems[0].signatures[0].text
+    assert signature in part
+    # Every problem is listed on exactly one page, its runbook's first service's.
+    rows = [ln for path, text in pages.items() if path.startswith("indexes/signatures/") for ln in text.splitlines()]
+    assert sum("(../../runbooks/copy-3.md#" in ln for ln in rows) == sum(
+        "(../runbooks/safe-deploy.md#" in ln for ln in small["indexes/signatures.md"].splitlines()
+    )
+
+
 def test_incident_index_lists_every_incident_by_year():
     corpus, pages = _pages()
     page = pages["indexes/incidents.md"]

@@ -1,4 +1,8 @@
-"""Everything a build adds beside the hand-written pages: site pages, quick-fix sheets and scripts."""
+"""Everything a build adds beside the hand-written pages: site pages, quick-fix sheets and scripts.
+
+The pages are what MkDocs builds; the sheets and scripts are files the pages link to, which a site
+build can make apart from the pages (see `static_paths`).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..corpus import Corpus
-from .sheets import render_sheets
+from .memo import Memo
+from .sheets import CSS_PATH, pdf_of, render_sheets, runbook_sheet, service_sheet
 from .site import render_site
-from .snippets import SITE_FOLDER, render_snippets
+from .snippets import SITE_FOLDER, render_snippets, script_table
 
 
 @dataclass
@@ -18,20 +23,64 @@ class Bundle:
     scripts: dict[str, str]  # each runbook's scripts, under SITE_FOLDER (render_snippets)
 
     @property
+    def static(self) -> dict[str, str]:
+        return {**self.sheets, **self.scripts}
+
+    @property
     def files(self) -> dict[str, str]:
-        return {**self.pages, **self.sheets, **self.scripts}
+        return {**self.pages, **self.static}
 
 
 def render_bundle(
-    corpus: Corpus, *, today: dt.date, language: str, site_name: str = "", commit: str, sheet_pdf: bool = False
+    corpus: Corpus,
+    *,
+    today: dt.date,
+    language: str,
+    site_name: str = "",
+    commit: str,
+    sheet_pdf: bool = False,
+    memo: Memo | None = None,
 ) -> Bundle:
     """The pages, and the sheet pages and scripts they link to. With sheet_pdf, pages link the sheets' PDFs."""
-    pages = render_site(
-        corpus, today=today, language=language, site_name=site_name, scripts_folder=SITE_FOLDER, sheet_pdf=sheet_pdf
+    pages = render_pages(corpus, today=today, language=language, site_name=site_name, sheet_pdf=sheet_pdf, memo=memo)
+    sheets, scripts = render_static(corpus, today=today, language=language, commit=commit, memo=memo)
+    return Bundle(pages=pages, sheets=sheets, scripts=scripts)
+
+
+def render_pages(
+    corpus: Corpus,
+    *,
+    today: dt.date,
+    language: str,
+    site_name: str = "",
+    sheet_pdf: bool = False,
+    memo: Memo | None = None,
+) -> dict[str, str]:
+    """The site's Markdown pages, linking to the scripts under SITE_FOLDER."""
+    return render_site(
+        corpus,
+        today=today,
+        language=language,
+        site_name=site_name,
+        scripts_folder=SITE_FOLDER,
+        sheet_pdf=sheet_pdf,
+        memo=memo,
     )
-    scripts = render_snippets(corpus, commit=commit, today=today)
-    return Bundle(
-        pages=pages,
-        sheets=render_sheets(corpus, commit=commit, today=today, language=language),
-        scripts={f"{SITE_FOLDER}/{rel}": text for rel, text in scripts.items()},
-    )
+
+
+def render_static(
+    corpus: Corpus, *, today: dt.date, language: str, commit: str, memo: Memo | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(sheets, scripts): the files the pages link to, keyed by their paths in the site."""
+    sheets = render_sheets(corpus, commit=commit, today=today, language=language, memo=memo)
+    scripts = render_snippets(corpus, commit=commit, today=today, memo=memo)
+    return sheets, {f"{SITE_FOLDER}/{rel}": text for rel, text in scripts.items()}
+
+
+def static_paths(corpus: Corpus, *, pdf: bool = False) -> list[str]:
+    """The paths render_static makes (and with pdf, the sheets' PDFs), known without rendering anything."""
+    runbooks = sorted(corpus.runbooks.values(), key=lambda rb: rb.id)
+    sheets = [runbook_sheet(rb.id) for rb in runbooks]
+    sheets += [service_sheet(s) for s in sorted({s for rb in runbooks for s in rb.services})]
+    scripts = [f"{SITE_FOLDER}/{rb.id}/{name}" for rb in runbooks for name, *_ in script_table(rb)]
+    return [CSS_PATH, *sheets, *([pdf_of(s) for s in sheets] if pdf else []), *scripts]

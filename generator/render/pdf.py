@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -98,9 +99,9 @@ def layout(files: dict[str, str], sheets: list[str] | None = None) -> list[Sheet
     return out
 
 
-def missing_cjk_font(files: dict[str, str]) -> str | None:
-    """Why Chinese text would print as boxes, or None. Only asked when the sheets hold CJK text."""
-    if not any(CJK.search(text) for text in files.values()):
+def missing_cjk_font(texts: Iterable[str]) -> str | None:
+    """Why Chinese text would print as boxes, or None. Only asked when the texts hold CJK characters."""
+    if not any(CJK.search(text) for text in texts):
         return None
     fc_list = shutil.which("fc-list")
     found = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True).stdout if fc_list else ""

@@ -23,6 +23,7 @@ from ..lint.freshness import days_overdue
 from ..model import Runbook
 from ..model.common import Step
 from ..model.runbook import Problem
+from .memo import Memo, or_new
 from .site import labels
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -175,19 +176,46 @@ def _environment() -> Environment:
     return env
 
 
-def render_sheets(corpus: Corpus, *, commit: str, today: dt.date, language: str = "en") -> dict[str, str]:
-    """Every sheet, keyed by its path in the site, plus the stylesheet they share (CSS_PATH)."""
+def render_sheets(
+    corpus: Corpus, *, commit: str, today: dt.date, language: str = "en", memo: Memo | None = None
+) -> dict[str, str]:
+    """Every sheet, keyed by its path in the site, plus the stylesheet they share (CSS_PATH). With `memo`,
+    sheets are kept between calls while their runbooks are unchanged (render/memo.py)."""
     env = _environment()
+    memo = or_new(memo)
     L = labels(language)
     common = {"L": L, "lang": language, "commit": commit, "today": today, "css": "../sheet.css"}
-    digests = {rb.id: digest_runbook(rb, today) for rb in corpus.runbooks.values()}
+    context = (commit, today, language)
+    runbooks = sorted(corpus.runbooks.values(), key=lambda rb: rb.id)
+
+    def digest(rb: Runbook) -> RunbookDigest:
+        return memo.get(("digest", rb.id, today), (rb,), lambda: digest_runbook(rb, today))
+
+    macros = env.get_template("sheets/macros.html.j2").module
+
+    def blocks(rb: Runbook) -> Markup:
+        # A runbook's problems, the bulk of a sheet: made once for its own sheet and its services' sheets.
+        return memo.get(("sheet-blocks", rb.id, today, language), (rb,), lambda: macros.blocks(digest(rb), L))
+
     out: dict[str, str] = {CSS_PATH: (TEMPLATES / "sheets" / "sheet.css").read_text(encoding="utf-8")}
     runbook_tpl = env.get_template("sheets/runbook.html.j2")
-    for rb_id, d in sorted(digests.items()):
-        out[runbook_sheet(rb_id)] = runbook_tpl.render(d=d, **common)
+    for rb in runbooks:
+        out[runbook_sheet(rb.id)] = memo.get(
+            ("sheet", rb.id, *context),
+            (rb,),
+            lambda rb=rb: runbook_tpl.render(d=digest(rb), blocks=blocks(rb), **common),
+        )
     service_tpl = env.get_template("sheets/service.html.j2")
-    services = sorted({s for rb in corpus.runbooks.values() for s in rb.services})
-    for service in services:
-        members = [d for rb_id, d in sorted(digests.items()) if service in d.rb.services]
-        out[service_sheet(service)] = service_tpl.render(service=service, digests=members, **common)
+    for service in sorted({s for rb in runbooks for s in rb.services}):
+        members = tuple(rb for rb in runbooks if service in rb.services)
+        out[service_sheet(service)] = memo.get(
+            ("service-sheet", service, *context),
+            members,
+            lambda service=service, members=members: service_tpl.render(
+                service=service,
+                digests=[digest(rb) for rb in members],
+                blocks={rb.id: blocks(rb) for rb in members},
+                **common,
+            ),
+        )
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -16,9 +17,11 @@ from markupsafe import escape
 from ..corpus import Corpus
 from ..lint import RULES
 from ..lint.freshness import days_overdue
-from ..model import MODELS, Runbook, describe
+from ..model import MODELS, Document, Runbook, describe
+from ..summary import runbook_refs
 from . import analytics, metrics, text
 from . import charts as charts_mod
+from .memo import Memo, or_new
 from .snippets import script_table
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -75,34 +78,50 @@ def render_site(
     site_name: str = "",
     scripts_folder: str | None = None,
     sheet_pdf: bool = False,
+    memo: Memo | None = None,
 ) -> dict[str, str]:
     """Every generated page of the site, keyed by its path under docs/. With `scripts_folder`, runbook pages
     link to the scripts the site serves from `<scripts_folder>/<runbook-id>/`. Runbook pages link to their
-    quick-fix sheet (render/sheets.py), and to its PDF when sheet_pdf says the site has them."""
+    quick-fix sheet (render/sheets.py), and to its PDF when sheet_pdf says the site has them. With `memo`,
+    document pages are kept between calls (render/memo.py); the indexes are made every time."""
     env = environment()
     L = labels(language)
+    memo = or_new(memo)
     backlinks = corpus.backlinks()
     pages: dict[str, str] = {}
 
+    def page(doc: Document, render: Callable[[], str]) -> str:
+        # A page shows its document, the titles of the runbooks it links to, and (runbooks) the
+        # incidents that link to it: it is made again when any of those is a different object.
+        linked = [corpus.runbooks.get(ref.partition("#")[0]) for ref, _ in runbook_refs(doc)]
+        sources = (doc, *linked, *backlinks.get(doc.id, []))
+        return memo.get(("page", doc.kind, doc.id, language, scripts_folder, sheet_pdf), sources, render)
+
     for rb in corpus.runbooks.values():
-        pages[f"runbooks/{rb.id}.md"] = env.get_template("site/runbook.md.j2").render(
-            rb=rb,
-            L=L,
-            corpus=corpus,
-            backlinks=backlinks.get(rb.id, []),
-            tags=_tags(rb),
-            scripts=script_table(rb) if scripts_folder else [],
-            scripts_folder=scripts_folder,
-            sheet_pdf=sheet_pdf,
+        pages[f"runbooks/{rb.id}.md"] = page(
+            rb,
+            lambda rb=rb: env.get_template("site/runbook.md.j2").render(
+                rb=rb,
+                L=L,
+                corpus=corpus,
+                backlinks=backlinks.get(rb.id, []),
+                tags=_tags(rb),
+                scripts=script_table(rb) if scripts_folder else [],
+                scripts_folder=scripts_folder,
+                sheet_pdf=sheet_pdf,
+            ),
         )
     for inc in corpus.incidents.values():
-        pages[f"incidents/{inc.id}.md"] = env.get_template("site/incident.md.j2").render(
-            inc=inc,
-            L=L,
-            corpus=corpus,
-            tags=_tags(inc),
-            ttd=metrics.minutes(metrics.time_to_detect(inc)),
-            ttr=metrics.minutes(metrics.time_to_resolve(inc)),
+        pages[f"incidents/{inc.id}.md"] = page(
+            inc,
+            lambda inc=inc: env.get_template("site/incident.md.j2").render(
+                inc=inc,
+                L=L,
+                corpus=corpus,
+                tags=_tags(inc),
+                ttd=metrics.minutes(metrics.time_to_detect(inc)),
+                ttr=metrics.minutes(metrics.time_to_resolve(inc)),
+            ),
         )
 
     incidents_newest_first = sorted(corpus.incidents.values(), key=lambda i: i.started_at, reverse=True)
@@ -121,9 +140,7 @@ def render_site(
         by_year[inc.started_at.year].append(inc)
     pages["indexes/incidents.md"] = env.get_template("site/incidents.md.j2").render(L=L, by_year=by_year)
     pages["indexes/services.md"] = env.get_template("site/services.md.j2").render(L=L, index=corpus.by_service())
-    pages["indexes/signatures.md"] = env.get_template("site/signatures.md.j2").render(
-        L=L, index=corpus.by_signature(), symptoms=_symptoms(corpus)
-    )
+    pages.update(_signature_pages(corpus, env, L))
     pages["indexes/root-causes.md"] = env.get_template("site/root_causes.md.j2").render(
         L=L, index=_root_cause_index(corpus)
     )
@@ -135,6 +152,30 @@ def render_site(
     pages["indexes/review.md"] = env.get_template("site/review.md.j2").render(L=L, rows=_review_rows(corpus, today))
     pages[CONTRIBUTING] = env.get_template("site/contributing.md.j2").render(L=L, models=schema_models(), rules=RULES)
     pages.update(_analytics_pages(corpus, env, L))
+    return pages
+
+
+def _signature_pages(corpus: Corpus, env: Environment, L: dict) -> dict[str, str]:
+    """Error signatures and symptoms -> problems. A big knowledge base gets a page per service (a runbook's
+    first), so that no page grows with the whole knowledge base and an edit rebuilds a small one."""
+    template = env.get_template("site/signatures.md.j2")
+    index, symptoms = corpus.by_signature(), _symptoms(corpus)
+    if len(corpus.runbooks) <= SPLIT_INDEX_LIMIT:
+        page = template.render(L=L, service=None, parts=[], index=index, symptoms=symptoms, up="../")
+        return {"indexes/signatures.md": page}
+    split: dict[str, tuple[dict, list]] = defaultdict(lambda: (defaultdict(list), []))
+    for signature, hits in index.items():
+        for hit in hits:
+            split[hit[0].services[0]][0][signature].append(hit)
+    for row in symptoms:
+        split[row[0].services[0]][1].append(row)
+    pages, parts = {}, []
+    for service, (own_index, own_symptoms) in sorted(split.items()):
+        parts.append((service, sum(map(len, own_index.values())), len(own_symptoms)))
+        pages[f"indexes/signatures/{service}.md"] = template.render(
+            L=L, service=service, parts=[], index=own_index, symptoms=own_symptoms, up="../../"
+        )
+    pages["indexes/signatures.md"] = template.render(L=L, service=None, parts=parts, up="../")
     return pages
 
 
@@ -185,6 +226,7 @@ def schema_models() -> list[tuple[str, str, list[describe.FieldDoc]]]:
 
 FLAT_NAV_LIMIT = 15  # above this many pages, a nav section is split into sub-sections
 LISTED_NAV_LIMIT = 300  # above this many, the section shows its index page instead of every page
+SPLIT_INDEX_LIMIT = LISTED_NAV_LIMIT  # above this many runbooks, the signature index has a page per service
 INDEX_PAGES = ["services", "incidents", "signatures", "root-causes", "tags", "action-items", "review", "analytics"]
 
 

@@ -21,6 +21,7 @@ from ..model import Runbook
 from ..model.common import Expectation, Step
 from ..model.runbook import Cause, Fix, Parameter, Problem
 from . import shell
+from .memo import Memo, or_new
 
 TEMPLATES = Path(__file__).parent / "templates"
 SITE_FOLDER = "snippets"  # where the site serves the scripts: snippets/<runbook-id>/<name>
@@ -104,11 +105,19 @@ def fix_scripts(rb: Runbook) -> dict[int, str]:
     return names
 
 
-def render_snippets(corpus: Corpus, *, commit: str, today: dt.date) -> dict[str, str]:
-    """Every script of every runbook, keyed by `<runbook-id>/<name>`."""
+def render_snippets(corpus: Corpus, *, commit: str, today: dt.date, memo: Memo | None = None) -> dict[str, str]:
+    """Every script of every runbook, keyed by `<runbook-id>/<name>`. With `memo`, a runbook's scripts are
+    kept between calls while it is unchanged (render/memo.py)."""
+    memo = or_new(memo)
     out: dict[str, str] = {}
     for rb in corpus.runbooks.values():
-        for name, text in render_runbook(rb, commit=commit, today=today, source=corpus.paths.get(rb.id)).items():
+        source = corpus.paths.get(rb.id)
+        scripts = memo.get(
+            ("scripts", rb.id, commit, today, source),
+            (rb,),
+            lambda rb=rb, source=source: render_runbook(rb, commit=commit, today=today, source=source),
+        )
+        for name, text in scripts.items():
             out[f"{rb.id}/{name}"] = text
     return out
 
