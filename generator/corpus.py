@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import Finding
-from .load import LoadResult, load_file
+from .gcpause import collection_paused
+from .load import LoadResult, load_files
 from .model import Document, Incident, Runbook
 from .paths import discover
 from .summary import check_summaries, runbook_refs, summarize
@@ -76,8 +77,10 @@ def load_corpus(
     findings: list[Finding] = []
     summaries = []
     sources = {}
-    for path in discover(d for d in (root / "incidents", root / "runbooks") if d.is_dir()):
-        result = _load_cached(path, cache) if cache is not None else load_file(path)
+    paths = list(discover(d for d in (root / "incidents", root / "runbooks") if d.is_dir()))
+    with collection_paused():
+        results = _load_cached(paths, cache) if cache is not None else load_files(paths)
+    for path, result in zip(paths, results, strict=True):
         findings += result.findings
         if result.doc is None:
             continue
@@ -90,13 +93,16 @@ def load_corpus(
     return corpus, findings
 
 
-def _load_cached(path: Path, cache: dict) -> LoadResult:
-    try:
-        st = path.stat()
-        stamp = (st.st_mtime_ns, st.st_size)
-    except OSError:
-        return load_file(path)  # reports the error
-    hit = cache.get(path)
-    if hit is None or hit[0] != stamp:
-        hit = cache[path] = (stamp, load_file(path))
-    return hit[1]
+def _load_cached(paths: list[Path], cache: dict) -> list[LoadResult]:
+    """Each file's load result, loading again only files whose size or modification time changed."""
+    stamps = {}
+    for path in paths:
+        try:
+            st = path.stat()
+            stamps[path] = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamps[path] = None  # load_file reports the error
+    stale = [p for p in paths if stamps[p] is None or cache.get(p, (None,))[0] != stamps[p]]
+    for path, result in zip(stale, load_files(stale), strict=True):
+        cache[path] = (stamps[path], result)
+    return [cache[p][1] for p in paths]

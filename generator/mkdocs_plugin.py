@@ -22,13 +22,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from . import fork
 from .corpus import load_corpus
 from .findings import format_text
+from .gcpause import collection_paused
 from .gitinfo import short_commit
 from .render.bundle import render_pages, static_paths
 from .render.memo import Memo
 from .render.site import labels, site_nav
-from .static_files import CAN_FORK, Job, StaticFilesError, Worker, write_static
+from .static_files import Job, StaticFilesError, Worker, write_static
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -84,37 +86,40 @@ class KbPlugin(BasePlugin[KbConfig]):
         base = Path(config.config_file_path).parent
         self.root = (base / self.config.root).resolve()
         self.shim = (base / self.config.shim).resolve()
-        corpus, findings = load_corpus(self.root, cache=self.load_cache)
-        errors = [f for f in findings if f.severity == "error"]
-        if errors:
-            details = "\n".join(format_text(f) for f in errors)
-            raise PluginError(f"the knowledge base has {len(errors)} error(s); run `kb validate`:\n{details}")
-        for f in findings:  # warnings (stale runbooks...) inform; they must not fail a --strict build
-            log.info(format_text(f))
-        language = config.theme.get("language") or "en"
-        pdf = self.config.pdf and self.command != "serve"
-        if pdf:
-            from .render.pdf import missing_cjk_font  # WeasyPrint loads only when PDFs are wanted
+        # A build's corpus and pages live until it ends (`mkdocs serve` replaces them on every edit):
+        # collection is paused while they are made, and they are kept out of MkDocs' collections after.
+        with collection_paused(freeze=self.command != "serve"):
+            corpus, findings = load_corpus(self.root, cache=self.load_cache)
+            errors = [f for f in findings if f.severity == "error"]
+            if errors:
+                details = "\n".join(format_text(f) for f in errors)
+                raise PluginError(f"the knowledge base has {len(errors)} error(s); run `kb validate`:\n{details}")
+            for f in findings:  # warnings (stale runbooks...) inform; they must not fail a --strict build
+                log.info(format_text(f))
+            language = config.theme.get("language") or "en"
+            pdf = self.config.pdf and self.command != "serve"
+            if pdf:
+                from .render.pdf import missing_cjk_font  # WeasyPrint loads only when PDFs are wanted
 
-            texts = [str(labels(language)), *(rb.model_dump_json() for rb in corpus.runbooks.values())]
-            if reason := missing_cjk_font(texts):
-                raise PluginError(reason)
-        self.corpus = corpus
-        today = dt.date.today()
-        self.job = Job(Path(config.site_dir), today, language, short_commit(self.root), pdf)
-        self.generated = render_pages(
-            corpus, today=today, language=language, site_name=config.site_name, sheet_pdf=pdf, memo=self.memo
-        )
+                texts = [str(labels(language)), *(rb.model_dump_json() for rb in corpus.runbooks.values())]
+                if reason := missing_cjk_font(texts):
+                    raise PluginError(reason)
+            self.corpus = corpus
+            today = dt.date.today()
+            self.job = Job(Path(config.site_dir), today, language, short_commit(self.root), pdf)
+            self.generated = render_pages(
+                corpus, today=today, language=language, site_name=config.site_name, sheet_pdf=pdf, memo=self.memo
+            )
         self.static = static_paths(corpus, pdf=pdf)
-        clashes = [p for p in [*self.generated, *self.static] if (Path(config.docs_dir) / p).exists()]
-        if clashes:
-            raise PluginError(f"{config.docs_dir}/{clashes[0]} would hide a generated page of the same name; rename it")
+        docs = Path(config.docs_dir)
+        hand_written = {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()}
+        if clashes := hand_written.intersection([*self.generated, *self.static]):
+            hidden = f"{config.docs_dir}/{min(clashes)}"
+            raise PluginError(f"{hidden} would hide a generated page of the same name; rename it")
         if not self.shim.is_file():
             raise PluginError(f"missing {self.shim}: run `npm ci` (make does it) to install the offline search shim")
         if config.nav is None:  # a nav written in mkdocs.yml wins
-            docs = Path(config.docs_dir)
-            hand_written = [p.relative_to(docs).as_posix() for p in docs.rglob("*.md")]
-            config.nav = site_nav(corpus, hand_written, language)
+            config.nav = site_nav(corpus, [p for p in hand_written if p.endswith(".md")], language)
         # Replace whatever the offline plugin added (a CDN URL) with the copy shipped in the site.
         polyfills = config.extra.setdefault("polyfills", [])
         polyfills[:] = [p for p in polyfills if "iframe-worker" not in str(p)] + [SHIM_URI]
@@ -128,7 +133,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         for path in self.static:
             files.append(StaticFile.generated(config, path, content=b""))
         files.append(File.generated(config, SHIM_URI, abs_src_path=str(self.shim)))
-        if self.command != "serve" and CAN_FORK:  # MkDocs has cleaned the site folder by now
+        if self.command != "serve" and fork.can_fork():  # MkDocs has cleaned the site folder by now
             self.worker = Worker(self.corpus, self.job)
         return files
 

@@ -2,28 +2,24 @@
 
 MkDocs only needs to know their paths, to check the pages' links. `mkdocs build` writes them from a
 second process, forked once the knowledge base is loaded, while MkDocs builds the pages: on a machine
-with two cores they add next to nothing to the build. Without fork, and under `mkdocs serve` (whose
-server runs threads, and where a memo makes them cheap), they are written in process at the end.
+with two cores they add next to nothing to the build. Where a fork is not safe (fork.py), and under
+`mkdocs serve` (where a memo makes them cheap), they are written in process at the end of the build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
-import sys
 import tempfile
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from . import fork
 from .corpus import Corpus
 from .render.bundle import render_static
 from .render.memo import Memo
-
-# Forking is safe only in a process without threads, and dependable only on Linux.
-CAN_FORK = sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
 
 
 class StaticFilesError(Exception):
@@ -83,7 +79,7 @@ class Worker:
     """write_static in a forked process; `wait` returns the over-budget reports or raises StaticFilesError."""
 
     def __init__(self, corpus: Corpus, job: Job) -> None:
-        context = multiprocessing.get_context("fork")
+        context = fork.context()
         self._result, sender = context.Pipe(duplex=False)
         # Forked, the child shares the loaded corpus: nothing is pickled or loaded twice.
         self._process = context.Process(target=_child, args=(corpus, job, sender), daemon=True)

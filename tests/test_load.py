@@ -173,3 +173,25 @@ def test_nested_error_points_at_the_value(write):
     f = _one(write("web-502.yaml", text))
     assert (f.line, f.col) == (20, 11)
     assert "'P1', 'P2' or 'P3'" in f.message and "'P5'" in f.message
+
+
+def test_many_files_load_the_same_with_a_second_parser(tmp_path):
+    from generator.fork import can_fork
+    from generator.load import PARALLEL_MIN, load_files
+
+    paths, bad = [], 0
+    for n in range(PARALLEL_MIN + 10):
+        text = MINIMAL_RUNBOOK.replace("id: web-502", f"id: web-{n}")
+        if n % 50 == 7:  # bad input in both halves: a schema error, broken YAML, bytes that are not UTF-8
+            text = [text.replace("owner:", "ownr:"), text + "problems: [\n"][n % 2]
+        path = tmp_path / f"web-{n:03d}.yaml"
+        path.write_bytes(b"\xff\xfe bad" if n in (3, PARALLEL_MIN + 5) else text.encode("utf-8"))
+        paths.append(path)
+        bad += n % 50 == 7 or n in (3, PARALLEL_MIN + 5)
+    if not can_fork():
+        pytest.skip("another thread is running, so load_files parses alone")
+    one_by_one = [load_file(p) for p in paths]
+    together = load_files(paths)
+    assert [r.doc for r in together] == [r.doc for r in one_by_one]
+    assert [r.findings for r in together] == [r.findings for r in one_by_one]
+    assert sum(r.doc is None for r in together) == bad

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from generator.corpus import load_corpus
-from generator.static_files import CAN_FORK, Job, StaticFilesError, Worker, write_static
+from generator.fork import can_fork
+from generator.static_files import Job, StaticFilesError, Worker, write_static
 
 from .conftest import ROOT, TODAY
 
@@ -31,7 +32,7 @@ def test_write_static_writes_every_file_and_skips_the_unchanged(tmp_path):
     assert (tmp_path / stale).read_text(encoding="utf-8") == written.texts[stale]
 
 
-@pytest.mark.skipif(not CAN_FORK, reason="the worker forks")
+@pytest.mark.skipif(not can_fork(), reason="the worker forks")
 def test_the_worker_writes_the_files_and_reports_a_failure_clearly(tmp_path):
     corpus, _ = load_corpus(ROOT, today=TODAY)
     assert Worker(corpus, _job(tmp_path / "site")).wait() == []
