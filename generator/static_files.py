@@ -9,8 +9,6 @@ with two cores they add next to nothing to the build. Where a fork is not safe (
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -65,14 +63,7 @@ def write_static(
 
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)  # a reader never sees half a file
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    path.write_bytes(data)  # as MkDocs writes the pages: in place, with the usual permissions
 
 
 class Worker:

@@ -20,6 +20,7 @@ def test_write_static_writes_every_file_and_skips_the_unchanged(tmp_path):
     written = write_static(corpus, _job(tmp_path))
     for path, text in written.texts.items():
         assert (tmp_path / path).read_text(encoding="utf-8") == text
+        assert (tmp_path / path).stat().st_mode & 0o444 == 0o444  # a web server serving the site can read it
     assert written.over_budget == []
 
     # What the site already holds is not written again; anything else is.
