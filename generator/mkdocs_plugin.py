@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -64,6 +65,21 @@ class StaticFile(File):
         return False
 
 
+class CompiledTemplates(BytecodeCache):
+    """The theme's templates, compiled once per `mkdocs serve`: MkDocs makes a new Jinja environment for
+    every rebuild, and compiling the theme again took about a tenth of a rebuild."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if code := self.compiled.get(bucket.key):
+            bucket.bytecode_from_string(code)  # dropped by Jinja if the template's source has changed
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
 class KbPlugin(BasePlugin[KbConfig]):
     command = "build"
     dirty = False
@@ -76,6 +92,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.previous: dict[str, str] = {}  # path -> text of the pages in the last build
         self.previous_static: dict[str, str] = {}  # the same, for the sheets and scripts
         self.worker: Worker | None = None
+        self.compiled_templates = CompiledTemplates()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Declaring this hook is also what makes MkDocs keep the instance between rebuilds.
@@ -136,6 +153,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         if self.command != "serve" and fork.can_fork():  # MkDocs has cleaned the site folder by now
             self.worker = Worker(self.corpus, self.job)
         return files
+
+    def on_env(self, env, config, files):
+        if self.command == "serve":
+            env.bytecode_cache = self.compiled_templates
+        return env
 
     def on_post_build(self, config) -> None:
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -90,39 +89,30 @@ def render_site(
     backlinks = corpus.backlinks()
     pages: dict[str, str] = {}
 
-    def page(doc: Document, render: Callable[[], str]) -> str:
+    def page(doc: Document, **context) -> str:
         # A page shows its document, the titles of the runbooks it links to, and (runbooks) the
         # incidents that link to it: it is made again when any of those is a different object.
         linked = [corpus.runbooks.get(ref.partition("#")[0]) for ref, _ in runbook_refs(doc)]
         sources = (doc, *linked, *backlinks.get(doc.id, []))
-        return memo.get(("page", doc.kind, doc.id, language, scripts_folder, sheet_pdf), sources, render)
+        template = env.get_template(f"site/{doc.kind}.md.j2")
+        return memo.get(
+            ("page", doc.kind, doc.id, language, scripts_folder, sheet_pdf),
+            sources,
+            lambda: template.render(L=L, corpus=corpus, tags=_tags(doc), **context),
+        )
 
     for rb in corpus.runbooks.values():
         pages[f"runbooks/{rb.id}.md"] = page(
             rb,
-            lambda rb=rb: env.get_template("site/runbook.md.j2").render(
-                rb=rb,
-                L=L,
-                corpus=corpus,
-                backlinks=backlinks.get(rb.id, []),
-                tags=_tags(rb),
-                scripts=script_table(rb) if scripts_folder else [],
-                scripts_folder=scripts_folder,
-                sheet_pdf=sheet_pdf,
-            ),
+            rb=rb,
+            backlinks=backlinks.get(rb.id, []),
+            scripts=script_table(rb) if scripts_folder else [],
+            scripts_folder=scripts_folder,
+            sheet_pdf=sheet_pdf,
         )
     for inc in corpus.incidents.values():
-        pages[f"incidents/{inc.id}.md"] = page(
-            inc,
-            lambda inc=inc: env.get_template("site/incident.md.j2").render(
-                inc=inc,
-                L=L,
-                corpus=corpus,
-                tags=_tags(inc),
-                ttd=metrics.minutes(metrics.time_to_detect(inc)),
-                ttr=metrics.minutes(metrics.time_to_resolve(inc)),
-            ),
-        )
+        ttd, ttr = metrics.time_to_detect(inc), metrics.time_to_resolve(inc)
+        pages[f"incidents/{inc.id}.md"] = page(inc, inc=inc, ttd=metrics.minutes(ttd), ttr=metrics.minutes(ttr))
 
     incidents_newest_first = sorted(corpus.incidents.values(), key=lambda i: i.started_at, reverse=True)
     most_used = sorted(
