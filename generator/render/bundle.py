@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..corpus import Corpus
 from .memo import Memo
-from .sheets import CSS_PATH, pdf_of, render_sheets, runbook_sheet, service_sheet
+from .sheets import CSS_PATH, pdf_of, render_sheets, runbook_sheet, service_members, service_sheet
 from .site import render_site
 from .snippets import SITE_FOLDER, render_snippets, script_table
 
@@ -81,6 +81,6 @@ def static_paths(corpus: Corpus, *, pdf: bool = False) -> list[str]:
     """The paths render_static makes (and with pdf, the sheets' PDFs), known without rendering anything."""
     runbooks = sorted(corpus.runbooks.values(), key=lambda rb: rb.id)
     sheets = [runbook_sheet(rb.id) for rb in runbooks]
-    sheets += [service_sheet(s) for s in sorted({s for rb in runbooks for s in rb.services})]
+    sheets += [service_sheet(s) for s in service_members(corpus)]
     scripts = [f"{SITE_FOLDER}/{rb.id}/{name}" for rb in runbooks for name, *_ in script_table(rb)]
     return [CSS_PATH, *sheets, *([pdf_of(s) for s in sheets] if pdf else []), *scripts]

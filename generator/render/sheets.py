@@ -49,6 +49,15 @@ def service_sheet(service: str) -> str:
     return f"sheets/services/{service}.html"
 
 
+def service_members(corpus: Corpus) -> dict[str, tuple[Runbook, ...]]:
+    """Service -> its runbooks, by id: one service sheet per key, holding those runbooks."""
+    members: dict[str, list[Runbook]] = {}
+    for rb in sorted(corpus.runbooks.values(), key=lambda rb: rb.id):
+        for service in rb.services:
+            members.setdefault(service, []).append(rb)
+    return {service: tuple(rbs) for service, rbs in sorted(members.items())}
+
+
 def pdf_of(sheet_path: str) -> str:
     return sheet_path.removesuffix(".html") + ".pdf"
 
@@ -206,8 +215,7 @@ def render_sheets(
             lambda rb=rb: runbook_tpl.render(d=digest(rb), blocks=blocks(rb), **common),
         )
     service_tpl = env.get_template("sheets/service.html.j2")
-    for service in sorted({s for rb in runbooks for s in rb.services}):
-        members = tuple(rb for rb in runbooks if service in rb.services)
+    for service, members in service_members(corpus).items():
         out[service_sheet(service)] = memo.get(
             ("service-sheet", service, *context),
             members,
