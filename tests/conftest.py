@@ -85,7 +85,7 @@ def runs(steps) -> list[str]:
 
 def all_steps(obj):
     """Every Step anywhere below a model (health check, diagnosis, checks, fixes, procedures...)."""
-    from generator.model.common import Step
+    from generator.core.model.common import Step
 
     if isinstance(obj, Step):
         yield obj
