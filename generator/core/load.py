@@ -11,7 +11,6 @@ import difflib
 import re
 import types
 import typing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -24,8 +23,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.core import fastyaml
-from generator.core import parallel as fork
+from generator.core import fastyaml, fsio, parallel
 from generator.core.findings import Finding, Loc
 from generator.core.model import MODELS, Document
 
@@ -396,30 +394,24 @@ def validate_data(path: str, data: Any) -> tuple[Document | None, list[Finding]]
         return None, [_schema_finding(path, model, e) for e in exc.errors(include_url=False)]
 
 
-PARALLEL_MIN = 200  # files: below this, forking a second parser costs more than it saves
+def load_files(paths: list[Path], raws: list[bytes] | None = None) -> list[LoadResult]:
+    """Load many files, in order (`raws`: their bytes, when already read). With many, a forked process
+    parses part of them meanwhile: parsing YAML is most of the time, and validation happens here."""
+    items = list(zip(paths, raws if raws is not None else [None] * len(paths), strict=True))
+    return parallel.split_work(
+        items, lambda item: load_file(*item), _read_and_parse, lambda item, done: load_file(item[0], *done)
+    )
 
 
-def load_files(paths: list[Path]) -> list[LoadResult]:
-    """Load many files, in order. With many, a forked process reads and parses part of them meanwhile:
-    parsing YAML is most of the time, and the documents are validated here either way."""
-    if len(paths) < PARALLEL_MIN or not fork.can_fork():
-        return [load_file(p) for p in paths]
-    # The other process only parses; this one also validates every document, so it takes fewer files.
-    mine = len(paths) * 9 // 20
-    with ProcessPoolExecutor(1, mp_context=fork.context()) as pool:
-        parsed = pool.submit(_read_and_parse, paths[mine:])
-        results = [load_file(p) for p in paths[:mine]]
-        results += [load_file(p, *done) for p, done in zip(paths[mine:], parsed.result(), strict=True)]
-    return results
-
-
-def _read_and_parse(paths: list[Path]) -> list[tuple[bytes | None, tuple[Any, Finding | None] | None]]:
+def _read_and_parse(
+    items: list[tuple[Path, bytes | None]],
+) -> list[tuple[bytes | None, tuple[Any, Finding | None] | None]]:
     """(bytes, what parse() gave) per file; (None, None) leaves a file that cannot be read or decoded to
     load_file, which says why."""
     out: list[tuple[bytes | None, tuple[Any, Finding | None] | None]] = []
-    for path in paths:
+    for path, raw in items:
         try:
-            raw = path.read_bytes()
+            raw = fsio.read_bytes(path, limit=MAX_BYTES) if raw is None else raw
         except OSError:
             out.append((None, None))
             continue
@@ -435,7 +427,7 @@ def load_file(
     parse() gave for these bytes, when another process has run it."""
     path = str(path)
     try:
-        raw = Path(path).read_bytes() if raw is None else raw
+        raw = fsio.read_bytes(path, limit=MAX_BYTES) if raw is None else raw
     except OSError as exc:
         return LoadResult(
             path, None, findings=[Finding(path, "io", f"cannot read file: {exc.strerror}", line=1, col=1)]

@@ -1,7 +1,14 @@
-"""`kb validate`: every file through loader and lint rules, then the cross-file checks.
+"""The one way anything gets documents: a root (or paths) in, the corpus and every finding out.
 
-Per-file results are cached by content hash (and by the checker's own code), so a second run over
-an unchanged tree only hashes files. Date-dependent and cross-file checks run every time.
+`kb validate`, every other command, the MkDocs plugin and the search index all call `run`. It reads
+each file once (never through a link, never a FIFO), loads and validates it, applies the per-file
+rules, then the cross-file rules, and hands back the documents with every finding, located. An
+adapter that produces output refuses to when `Result.blocking` is not empty.
+
+Per-file verdicts (findings and what the cross-file rules need) are cached by content hash under
+the package's code fingerprint, so a second `kb validate` over an unchanged tree only hashes files.
+`memory` (a dict the caller keeps, as `mkdocs serve` does between rebuilds) keeps each unchanged
+file's loaded document, the same object each time, so renderers can tell what changed by identity.
 """
 
 from __future__ import annotations
@@ -9,18 +16,33 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
+from generator.core import fsio, parallel
+from generator.core.corpus import Corpus
 from generator.core.findings import Finding, sort_key
 from generator.core.fingerprint import code_fingerprint
+from generator.core.gcpause import collection_paused
 from generator.core.paths import discover
-from generator.core.rules.crossfile import Summary, check_summaries
+from generator.core.rules.crossfile import Summary, check_summaries, summarize
 
-PARALLEL_FROM = 400  # files; below this, starting worker processes costs more than it saves
+Target = str | Path | Iterable[str | Path]
+
+
+class Result(NamedTuple):
+    corpus: Corpus
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def blocking(self, strict: bool = False) -> list[Finding]:
+        """What stops every output: errors, and with strict warnings too."""
+        return list(self.findings) if strict else self.errors
 
 
 @dataclass
@@ -42,34 +64,37 @@ class FileReport:
         )
 
 
-def check_file(path: str, raw: bytes) -> FileReport:
-    # Imported here: a warm run, served from the cache, never needs the models or the parsers.
-    from generator.core.load import load_file
-    from generator.core.rules import lint_data
-    from generator.core.rules.crossfile import summarize
+def check_loaded(result) -> FileReport:
+    """The per-file rules over one load result: its own findings, lint findings, and its summary."""
+    from generator.core.rules import lint_data  # here: a warm `kb validate` never needs the rules
 
-    result = load_file(path, raw)
     findings = list(result.findings)
     if isinstance(result.data, dict) and result.source is not None:
-        findings += [result.source.locate(f) for f in lint_data(path, result.data)]
-    summary = summarize(path, result.doc, result.source.text) if result.doc is not None else None
+        findings += [result.source.locate(f) for f in lint_data(result.path, result.data)]
+    summary = summarize(result.path, result.doc, result.source.text) if result.doc is not None else None
     return FileReport(findings, summary)
 
 
 def _check_batch(items: list[tuple[str, bytes]]) -> list[dict]:
-    return [check_file(path, raw).to_dict() for path, raw in items]
+    from generator.core.load import load_file
+
+    return [check_loaded(load_file(path, raw)).to_dict() for path, raw in items]
 
 
 class Cache:
+    """Per-file reports by content hash, in one JSON file named after the code fingerprint."""
+
     def __init__(self, directory: Path | None):
         self.file = directory / f"validate-{code_fingerprint()}.json" if directory else None
         self.entries: dict[str, dict] = {}
         self.dirty = False
-        if self.file and self.file.exists():
+        if self.file and fsio.kind_of(self.file) == "file":
             try:
-                self.entries = json.loads(self.file.read_text(encoding="utf-8"))
+                self.entries = json.loads(fsio.read_bytes(self.file))
             except (OSError, ValueError):
                 self.entries = {}  # a corrupt cache is just a cold cache
+        if not isinstance(self.entries, dict):
+            self.entries = {}
 
     @staticmethod
     def key(path: str, raw: bytes) -> str:
@@ -85,78 +110,127 @@ class Cache:
     def save(self, keep: set[str]) -> None:
         if not self.file or not (self.dirty or keep != set(self.entries)):
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        for old in self.file.parent.glob("validate-*.json"):
-            if old != self.file:
-                old.unlink(missing_ok=True)
-        tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({k: v for k, v in self.entries.items() if k in keep}), encoding="utf-8")
-        tmp.replace(self.file)
+        try:
+            for old in self.file.parent.glob("validate-*.json"):
+                if old != self.file:
+                    old.unlink(missing_ok=True)
+            kept = {k: v for k, v in self.entries.items() if k in keep}
+            fsio.write_file(self.file, json.dumps(kept), root=self.file.parent.parent)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next run slower
 
 
-def validate(
-    paths: Iterable[str | Path],
+def run(
+    target: Target = ".",
     *,
+    documents: bool = True,
     strict: bool = False,
     today: dt.date | None = None,
     cache_dir: Path | None = None,
+    memory: dict | None = None,
     jobs: int | None = None,
-) -> list[Finding]:
-    files = discover(paths)
+) -> Result:
+    """Load and check the knowledge base at target: a root, or files and folders of documents.
+
+    documents=False skips building the corpus (all `kb validate` needs), so cached files are not parsed.
+    A file with errors is left out of the corpus; its findings say why. Raises UsageError for a target
+    that does not exist or is a FIFO or device."""
+    targets = [target] if isinstance(target, str | Path) else list(target)
+    found = discover(targets)
     cache = Cache(cache_dir)
-    reports: dict[str, FileReport] = {}
-    todo: list[tuple[str, bytes, str]] = []
-    keys: set[str] = set()
-    for p in files:
+    reports: dict[str, FileReport] = {path.path: FileReport([path], None) for path in found.refused}
+    raws: dict[str, bytes] = {}
+    keys: dict[str, str] = {}
+    for p in found.files:
         path = str(p)
         try:
-            raw = p.read_bytes()
+            raw = fsio.read_bytes(p, limit=_max_bytes())
         except OSError as exc:
             reports[path] = FileReport([Finding(path, "io", f"cannot read file: {exc.strerror}", line=1, col=1)], None)
             continue
-        key = Cache.key(path, raw)
-        keys.add(key)
-        hit = cache.get(key)
-        if hit is not None:
-            reports[path] = FileReport.from_dict(hit)
-        else:
-            todo.append((path, raw, key))
+        raws[path] = raw
+        keys[path] = Cache.key(path, raw)
 
-    for (path, _, key), report in zip(todo, _run(todo, jobs), strict=True):
-        cache.put(key, report)
-        reports[path] = FileReport.from_dict(report)
-    cache.save(keys)
+    loaded: dict[str, object] = {}
+    with collection_paused():
+        if documents:
+            loaded = _load(raws, keys, memory)
+            for path, result in loaded.items():
+                hit = cache.get(keys[path])
+                if hit is not None:
+                    reports[path] = FileReport.from_dict(hit)
+                else:
+                    report = check_loaded(result)
+                    cache.put(keys[path], report.to_dict())
+                    reports[path] = report
+        else:
+            todo = []
+            for path, key in keys.items():
+                hit = cache.get(key)
+                if hit is not None:
+                    reports[path] = FileReport.from_dict(hit)
+                else:
+                    todo.append(path)
+            checked = parallel.map_batches(_check_batch, [(p, raws[p]) for p in todo], jobs)
+            for path, report in zip(todo, checked, strict=True):
+                cache.put(keys[path], report)
+                reports[path] = FileReport.from_dict(report)
+    cache.save(set(keys.values()))
 
     findings = [f for r in reports.values() for f in r.findings]
     summaries = [r.summary for r in reports.values() if r.summary]
-    cross = check_summaries(summaries, today or dt.date.today())
-    findings += _locate(cross)
+    findings += _locate(check_summaries(summaries, today or dt.date.today()), raws)
     if strict:
         findings = [f.escalated() for f in findings]
-    return sorted(findings, key=sort_key)
+    return Result(_corpus(loaded), sorted(findings, key=sort_key))
 
 
-def _run(todo: list[tuple[str, bytes, str]], jobs: int | None) -> list[dict]:
-    items = [(path, raw) for path, raw, _ in todo]
-    workers = jobs or os.cpu_count() or 1
-    if workers < 2 or len(items) < PARALLEL_FROM:
-        return _check_batch(items)
-    size = max(50, len(items) // (workers * 8))
-    batches = [items[i : i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [r for batch in pool.map(_check_batch, batches) for r in batch]
+def validate(target: Target, **options) -> list[Finding]:
+    """Every finding for target, sorted (what `kb validate` prints)."""
+    return run(target, documents=False, **options).findings
 
 
-def _locate(findings: list[Finding]) -> list[Finding]:
-    """Place cross-file findings; each file involved is read and parsed once."""
-    sources: dict = {}
+def _max_bytes() -> int:
+    from generator.core.load import MAX_BYTES
+
+    return MAX_BYTES
+
+
+def _load(raws: dict[str, bytes], keys: dict[str, str], memory: dict | None) -> dict[str, object]:
+    """Each file's load result; from `memory` when its bytes are unchanged (the same object)."""
+    from generator.core.load import load_files
+
+    memory = memory if memory is not None else {}
+    stale = [p for p in raws if memory.get(p, (None,))[0] != keys[p]]
+    for path, result in zip(stale, load_files([Path(p) for p in stale], [raws[p] for p in stale]), strict=True):
+        memory[path] = (keys[path], result)
+    for gone in set(memory) - set(raws):
+        del memory[gone]
+    return {p: memory[p][1] for p in raws}
+
+
+def _corpus(loaded: dict[str, object]) -> Corpus:
+    corpus = Corpus({}, {}, {})
+    for path, result in loaded.items():
+        doc = result.doc
+        if doc is None:
+            continue
+        target = corpus.runbooks if doc.kind == "runbook" else corpus.incidents
+        target[doc.id] = doc
+        corpus.paths[doc.id] = path
+    return corpus
+
+
+def _locate(findings: list[Finding], raws: dict[str, bytes]) -> list[Finding]:
+    """Place cross-file findings; each file involved is parsed once, from the bytes already read."""
+    from generator.core.load import Source
+
+    sources: dict[str, Source] = {}
     out = []
     for f in findings:
         if not f.located:
-            from generator.core.load import Source
-
             if f.path not in sources:
-                sources[f.path] = Source(f.path, Path(f.path).read_text(encoding="utf-8"))
+                sources[f.path] = Source(f.path, raws.get(f.path, b"").decode("utf-8", "replace"))
             f = sources[f.path].locate(f)
         out.append(f)
     return out

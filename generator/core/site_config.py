@@ -1,4 +1,5 @@
-"""Where generated pages live on the site, from mkdocs.yml: its URL, and `page.html` or `page/`."""
+"""The site settings the generator needs from mkdocs.yml, read in this one place with MkDocs' own
+loader (so `!ENV` tags work): the site's URL, `page.html` or `page/`, and its language."""
 
 from __future__ import annotations
 
@@ -6,16 +7,24 @@ from pathlib import Path
 
 
 def site_settings(mkdocs_yml: Path) -> dict:
-    """{"url": site_url or "", "directory_urls": bool}, MkDocs' defaults when there is no readable file."""
-    import yaml
+    """{"url", "directory_urls", "language"}; MkDocs' defaults (and English) when there is no readable file."""
+    from mkdocs.utils.yaml import yaml_load
+
+    from generator.core import fsio
 
     try:
-        config = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        config = {}  # no site, or one using Python tags that a safe loader refuses
+        config = yaml_load(fsio.read_bytes(mkdocs_yml).decode("utf-8")) or {}
+    except Exception:  # noqa: BLE001 - no site, or one MkDocs itself will refuse with its own message
+        config = {}
     if not isinstance(config, dict):
         config = {}
-    return {"url": config.get("site_url") or "", "directory_urls": config.get("use_directory_urls", True) is not False}
+    theme = config.get("theme")
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return {
+        "url": str(config.get("site_url") or ""),
+        "directory_urls": config.get("use_directory_urls", True) is not False,
+        "language": language if isinstance(language, str) and language else "en",
+    }
 
 
 def runbook_url(site: dict, runbook: str, anchor: str = "", base: str | None = None) -> str:

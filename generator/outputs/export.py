@@ -1,9 +1,8 @@
-"""`kb export`: the same pages the plugin adds in memory, written as files."""
+"""What `kb export` writes: the same pages the plugin adds in memory, as {path: text}."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import yaml
 
@@ -14,17 +13,12 @@ from generator.outputs.site import site_nav
 NAV_FILE = "nav.yml"  # the navigation the plugin would build, for a plain mkdocs.yml's `nav:`
 
 
-def export_pages(
-    corpus: Corpus, out: Path, *, language: str, site_name: str = "", commit: str = "unknown"
-) -> list[Path]:
-    """The pages, and the quick-fix sheet pages and scripts they link to (PDFs are `kb sheet`'s job)."""
-    pages = render_bundle(corpus, today=dt.date.today(), language=language, site_name=site_name, commit=commit).files
-    written = []
-    for rel, text in pages.items():
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+def export_files(
+    corpus: Corpus, *, language: str, today: dt.date, site_name: str = "", commit: str = "unknown"
+) -> dict[str, str]:
+    """The pages, the quick-fix sheet pages and scripts they link to (PDFs are `kb sheet`'s job), and the
+    navigation the plugin would build, for a plain mkdocs.yml's `nav:`."""
+    files = dict(render_bundle(corpus, today=today, language=language, site_name=site_name, commit=commit).files)
     nav = site_nav(corpus, [], language)
-    (out / NAV_FILE).write_text(yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return written
+    files[NAV_FILE] = yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False)
+    return files

@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.core.errors import Blocked
 from generator.core.fingerprint import code_fingerprint
 from generator.core.site_config import site_settings
 
@@ -189,6 +190,15 @@ def _build(root: Path, cache_dir: Path, version: str, stats: list[Stat], fp: str
     racy: dict[str, str] = {}
     keys: list[str] = []
     cut = None
+    from generator.core import pipeline  # the documents come from the one pipeline, checked
+
+    result = pipeline.run(root)
+    if result.errors:
+        raise Blocked(result.errors)
+    docs = {
+        Path(p).relative_to(root).as_posix(): result.corpus.runbooks.get(i) or result.corpus.incidents[i]
+        for i, p in result.corpus.paths.items()
+    }
     for s in stats:
         try:
             raw = (root / s.path).read_bytes()
@@ -201,11 +211,12 @@ def _build(root: Path, cache_dir: Path, version: str, stats: list[Stat], fp: str
         keys.append(key)
         if key not in per_file:
             if cut is None:
+                from generator.search.extract import extract
                 from generator.search.tokens import segmenter
 
                 user = root / USER_DICT
                 cut = segmenter(user if user.is_file() else None)
-            per_file[key] = _extract_file(root, s.path, raw, cut)
+            per_file[key] = extract(docs[s.path], s.path, cut) if s.path in docs else None
     parts = {k: per_file[k] for k in keys}
     header, sections = _assemble(parts)
     header.update(files=fp, site=site_settings(root / MKDOCS_YML))
@@ -214,14 +225,6 @@ def _build(root: Path, cache_dir: Path, version: str, stats: list[Stat], fp: str
     index = _read(cache_dir / f"find-{version}.bin")
     assert index is not None
     return Built(index, True, header["errors"])
-
-
-def _extract_file(root: Path, rel: str, raw: bytes, cut) -> dict | None:
-    from generator.core.load import load_file
-    from generator.search.extract import extract
-
-    result = load_file(str(root / rel), raw)
-    return extract(result.doc, rel, cut) if result.doc is not None else None
 
 
 def _assemble(parts: dict[str, dict | None]) -> tuple[dict, dict[str, bytes]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.core.corpus import load_corpus
+from generator.core import pipeline
 from generator.core.pipeline import validate
 from tests.conftest import MINIMAL_RUNBOOK, ROOT, TODAY
 
@@ -60,7 +60,7 @@ def test_duplicate_ids_and_file_names(tmp_path):
 
 
 def test_example_knowledge_base_indexes():
-    corpus, findings = load_corpus(ROOT, today=TODAY)
+    corpus, findings = pipeline.run(ROOT, today=TODAY)
     assert findings == []
     assert set(corpus.runbooks) == {
         "chatserver-troubleshooting",

@@ -175,7 +175,8 @@ def test_nested_error_points_at_the_value(write):
 
 
 def test_many_files_load_the_same_with_a_second_parser(tmp_path):
-    from generator.core.load import PARALLEL_MIN, load_files
+    from generator.core.load import load_files
+    from generator.core.parallel import FORK_PARSE_FROM as PARALLEL_MIN
     from generator.core.parallel import can_fork
 
     paths, bad = [], 0

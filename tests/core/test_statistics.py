@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.core.corpus import load_corpus
+from generator.core import pipeline
 from generator.core.statistics import compute, minutes_label
 from generator.outputs.site import render_site
 from tests.conftest import ROOT, TODAY
@@ -15,7 +15,7 @@ WC, LOGIN, TAPSPOT = (
 
 
 def _stats():
-    corpus, _ = load_corpus(ROOT, today=TODAY)
+    corpus, _ = pipeline.run(ROOT, today=TODAY)
     return corpus, compute(corpus)
 
 

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from generator.core.corpus import load_corpus
+from generator.core import pipeline
 from generator.integrations.prometheus import RuleFileError, coverage, read_rules, write_urls
 from tests.conftest import ROOT
 
@@ -15,7 +15,7 @@ FIXTURES = ROOT / "tests/fixtures/alerts"
 
 
 def _example_coverage(paths):
-    corpus, _ = load_corpus(ROOT)
+    corpus, _ = pipeline.run(ROOT)
     files = [read_rules(p) for p in paths]
     return files, coverage(
         files, {rb.id: rb.alerts for rb in corpus.runbooks.values()}, {i: corpus.paths[i] for i in corpus.runbooks}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.core.corpus import load_corpus
+from generator.core import pipeline
 from generator.outputs.bundle import render_bundle, render_static, static_paths
 from generator.outputs.memo import Memo
 from generator.outputs.sheets import pdf_of
@@ -12,7 +12,7 @@ OPTIONS = {"today": TODAY, "language": "zh", "commit": "abc1234"}
 
 
 def _corpus():
-    corpus, findings = load_corpus(ROOT, today=TODAY)
+    corpus, findings = pipeline.run(ROOT, today=TODAY)
     assert findings == []
     return corpus
 

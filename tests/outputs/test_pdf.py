@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.core.corpus import load_corpus
+from generator.core import pipeline
 from generator.outputs.pdf import _InMemory, layout, missing_cjk_font
 from generator.outputs.sheets import CSS_PATH, render_sheets, runbook_sheet, service_sheet
 from tests.conftest import MINIMAL_RUNBOOK, TODAY
@@ -25,7 +25,7 @@ def _sheets(tmp_path, problems: int = 0):
     (tmp_path / "runbooks").mkdir(parents=True)
     text = MINIMAL_RUNBOOK + "".join(PROBLEM.format(i=i) for i in range(problems))
     (tmp_path / "runbooks/web-502.yaml").write_text(text, encoding="utf-8")
-    corpus, findings = load_corpus(tmp_path, today=TODAY)
+    corpus, findings = pipeline.run(tmp_path, today=TODAY)
     assert [f for f in findings if f.severity == "error"] == []
     return render_sheets(corpus, commit="abc1234", today=TODAY, language="zh")
 

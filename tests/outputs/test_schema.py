@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.core.corpus import discover
 from generator.core.load import load_file
+from generator.core.paths import discover
 from generator.outputs.schema import render_schemas
 from tests.conftest import MINIMAL_RUNBOOK, ROOT
 from tests.core.test_load import CASES
@@ -32,7 +32,7 @@ def test_committed_schema_files_are_current():
 
 
 def test_every_document_names_its_schema():
-    for path in discover([ROOT / "incidents", ROOT / "runbooks"]):
+    for path in discover([ROOT]).files:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         kind = path.parent.name.rstrip("s")
         assert first == f"# yaml-language-server: $schema=../schema/{kind}.schema.json", path

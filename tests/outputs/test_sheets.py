@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from generator.core.corpus import load_corpus
+from generator.core import pipeline
 from generator.outputs.sheets import CSS_PATH, render_sheets, runbook_sheet, service_sheet
 from tests.conftest import MINIMAL_RUNBOOK, ROOT, TODAY
 
 
 def _sheets(root=ROOT, language="zh"):
-    corpus, findings = load_corpus(root, today=TODAY)
+    corpus, findings = pipeline.run(root, today=TODAY)
     assert [f for f in findings if f.severity == "error"] == []
     return corpus, render_sheets(corpus, commit="abc1234", today=TODAY, language=language)
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from generator.core import metrics
-from generator.core.corpus import load_corpus
+from generator.core import metrics, pipeline
 from generator.outputs.site import render_site
 from generator.outputs.text import cell, code, fence, inline
 from tests.conftest import ROOT, TODAY
 
 
 def _pages():
-    corpus, findings = load_corpus(ROOT, today=TODAY)
+    corpus, findings = pipeline.run(ROOT, today=TODAY)
     assert findings == []
     return corpus, render_site(corpus, today=TODAY, language="zh", site_name="运维知识库")
 
@@ -145,7 +144,7 @@ def test_contributing_page_is_generated_from_the_models_and_the_rules():
     from generator.core.rules import RULES
 
     for language in ("zh", "en"):
-        page = render_site(load_corpus(ROOT)[0], today=TODAY, language=language)["contributing.md"]
+        page = render_site(pipeline.run(ROOT)[0], today=TODAY, language=language)["contributing.md"]
         for root in MODELS.values():
             for model in nested_models(root):
                 assert f"### {model.__name__} {{ #{model.__name__.lower()} }}" in page
@@ -173,7 +172,7 @@ def test_readme_lists_every_rule_and_command():
 def test_freshness_on_the_runbook_page_and_the_due_for_review_page():
     import datetime as dt
 
-    corpus, _ = load_corpus(ROOT, today=TODAY)
+    corpus, _ = pipeline.run(ROOT, today=TODAY)
     corpus.runbooks["voms-troubleshooting"].last_reviewed = dt.date(2026, 1, 1)  # the oldest review
     later = dt.date(2027, 6, 1)
     pages = render_site(corpus, today=later, language="zh")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.core.corpus import load_corpus
+from generator.core import pipeline
 from generator.core.load import load_document
 from generator.outputs.snippets import render_runbook, render_snippets
 from tests.conftest import ROOT, TODAY
@@ -139,7 +139,7 @@ def run(script: Path, *args: str, env: dict | None = None, cwd: Path | None = No
 
 
 def test_example_scripts_pass_bash_n_and_shellcheck(tmp_path):
-    corpus, _ = load_corpus(ROOT)
+    corpus, _ = pipeline.run(ROOT)
     scripts = render_snippets(corpus, commit="abc1234", today=TODAY)
     assert {"nginx-502-bad-gateway/diagnose.sh", "nginx-502-bad-gateway/fix-restart-backend.sh"} <= set(scripts)
     assert len([p for p in scripts if p.endswith("/collect-diagnostics.sh")]) == len(corpus.runbooks)
@@ -164,7 +164,7 @@ def test_example_scripts_pass_bash_n_and_shellcheck(tmp_path):
 
 
 def test_render_is_pure_and_repeatable():
-    corpus, _ = load_corpus(ROOT)
+    corpus, _ = pipeline.run(ROOT)
     first = render_snippets(corpus, commit="abc1234", today=dt.date(2026, 1, 1))
     assert first == render_snippets(corpus, commit="abc1234", today=dt.date(2026, 1, 1))
     assert "generated 2026-01-01" in first["safe-deploy/diagnose.sh"]
@@ -317,7 +317,7 @@ def test_collect_diagnostics_writes_one_report_with_secrets_masked(demo, tmp_pat
 def test_a_quote_in_the_chat_server_config_path_is_refused_before_it_reaches_python(tmp_path):
     """The chat server's JSON check puts CONFIG_FILE inside `python3 -c "...open('${CONFIG_FILE}')..."`:
     its pattern must refuse a value that would close the quote and run code."""
-    corpus, _ = load_corpus(ROOT)
+    corpus, _ = pipeline.run(ROOT)
     script = tmp_path / "diagnose.sh"
     script.write_text(render_snippets(corpus, commit="test", today=TODAY)["chatserver-troubleshooting/diagnose.sh"])
     marker = tmp_path / "pwned"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from generator.core.site_config import runbook_url
 from generator.search.index import open_index
 from tests.conftest import MINIMAL_RUNBOOK
@@ -40,11 +42,16 @@ def test_new_and_removed_files_change_the_index(tmp_path):
     assert built.rebuilt and built.index.size == 1 and built.index.entry(0)["runbook"] == "web-503"
 
 
-def test_files_with_errors_are_left_out_and_named(tmp_path):
+def test_a_knowledge_base_with_errors_is_not_indexed(tmp_path):
+    """The index is an output: nothing that `kb validate` rejects gets into it."""
+    from generator.core.errors import Blocked
+
     root = _kb(tmp_path)
     (root / "runbooks/broken.yaml").write_text("kind: runbook\nid: [\n", encoding="utf-8")
-    built = open_index(root, tmp_path / "cache")
-    assert built.errors == ["runbooks/broken.yaml"] and built.index.size == 1
+    with pytest.raises(Blocked) as refused:
+        open_index(root, tmp_path / "cache")
+    assert [f.path.rsplit("/", 1)[-1] for f in refused.value.findings] == ["broken.yaml"]
+    assert not list((tmp_path / "cache").glob("find-*.bin"))
 
 
 def test_a_damaged_index_is_rebuilt(tmp_path):

@@ -8,41 +8,33 @@ import re
 import sys
 from pathlib import Path
 
+from generator.adapters.cli.options import add_format, add_root, load, root_of
+from generator.core.errors import UsageError
+
 
 def register(sub) -> None:
     a = sub.add_parser("alerts", help="check that every Prometheus alert has a runbook, and back")
     a.add_argument("rules", nargs="+", metavar="RULES.yaml", help="Prometheus rule files")
-    a.add_argument("--root", default=".", help="folder holding runbooks/ (default: .)")
-    a.add_argument("--format", choices=["text", "json"], default="text")
+    add_root(a)
+    add_format(a)
     a.add_argument(
         "--write-urls",
         metavar="BASE",
         help="set annotations.runbook_url of each covered alert to its runbook's page under BASE",
     )
-    a.set_defaults(func=_alerts)
+    a.set_defaults(func=run)
 
 
-def _alerts(args: argparse.Namespace) -> int:
-    from generator.core import findings as fmt
-    from generator.core.corpus import load_corpus
+def run(args: argparse.Namespace) -> int:
     from generator.core.site_config import runbook_url, site_settings
     from generator.integrations.prometheus import RuleFileError, coverage, read_rules, write_urls
 
     try:
         files = [read_rules(Path(p)) for p in args.rules]
     except RuleFileError as exc:
-        print(f"kb alerts: {exc}", file=sys.stderr)
-        return 2
-    root = Path(args.root)
-    corpus, findings = load_corpus(root)
-    errors = [f for f in findings if f.severity == "error"]
-    if errors:
-        for f in errors:
-            print(fmt.format_text(f), file=sys.stderr)
-        print(
-            f"kb alerts: the knowledge base has {len(errors)} error(s); fix them first (kb validate)", file=sys.stderr
-        )
-        return 2
+        raise UsageError(str(exc)) from None
+    corpus = load(args)
+    root = root_of(args)
     result = coverage(
         files, {rb.id: rb.alerts for rb in corpus.runbooks.values()}, {i: corpus.paths[i] for i in corpus.runbooks}
     )

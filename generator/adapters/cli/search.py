@@ -1,5 +1,5 @@
-"""`kb search` and `kb diagnose`: thin adapters over the index and the ranking. Imports stay lazy so a
-warm run starts fast."""
+"""`kb search WORDS`: runbook problems by words. Shares its options and printing with `kb diagnose`;
+imports stay lazy so a warm run starts fast."""
 
 from __future__ import annotations
 
@@ -8,62 +8,42 @@ import json
 import sys
 from pathlib import Path
 
+from generator.adapters.cli.options import add_format, add_root, root_of
+from generator.core.errors import UsageError
+
 
 def register(sub) -> None:
-    """Adds the two commands to `kb`'s subcommands."""
-    s = sub.add_parser("search", help="find runbook problems by words, in Chinese or English")
-    s.add_argument("query", nargs="+", help="words to look for")
-    _common(s, limit=10)
-    s.set_defaults(func=_search)
-    d = sub.add_parser("diagnose", help="match an error text or log excerpt against the runbooks' error signatures")
-    d.add_argument("text", nargs="+", help="the error text; '-' reads it (a whole log excerpt) from standard input")
-    _common(d, limit=5)
-    d.set_defaults(func=_diagnose)
+    p = sub.add_parser("search", help="find runbook problems by words, in Chinese or English")
+    p.add_argument("query", nargs="+", help="words to look for")
+    add_query_options(p, limit=10)
+    p.set_defaults(func=run)
 
 
-def _common(p: argparse.ArgumentParser, limit: int) -> None:
-    p.add_argument("--root", default=".", help="folder holding incidents/ and runbooks/ (default: .)")
+def add_query_options(p: argparse.ArgumentParser, limit: int) -> None:
+    """The options `kb search` and `kb diagnose` share."""
+    add_root(p)
     p.add_argument("--limit", type=int, default=limit, help=f"how many results (default: {limit})")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    add_format(p)
     p.add_argument("--base-url", help="site address to print page links under (default: site_url of mkdocs.yml)")
     p.add_argument("--cache-dir", default=None, help="where the index is kept (default: ROOT/.kb-cache)")
 
 
-def _search(args: argparse.Namespace) -> int:
-    return _run(args, " ".join(args.query), "search")
+def run(args: argparse.Namespace) -> int:
+    return query(args, " ".join(args.query), "search")
 
 
-def _diagnose(args: argparse.Namespace) -> int:
-    text = sys.stdin.read() if args.text == ["-"] else " ".join(args.text)
-    return _run(args, text, "diagnose")
-
-
-def _run(args: argparse.Namespace, text: str, mode: str) -> int:
+def query(args: argparse.Namespace, text: str, mode: str) -> int:
     prog = f"kb {mode}"
     if not text.strip():
-        print(
-            f"{prog}: nothing to look for (give some text{', or - and pipe it in' if mode == 'diagnose' else ''})",
-            file=sys.stderr,
-        )
-        return 2
+        raise UsageError(f"nothing to look for (give some text{', or - and pipe it in' if mode == 'diagnose' else ''})")
     if args.limit < 1:
-        print(f"{prog}: --limit must be at least 1", file=sys.stderr)
-        return 2
-    root = Path(args.root)
-    if not any((root / d).is_dir() for d in ("incidents", "runbooks")):
-        print(f"{prog}: no incidents/ or runbooks/ under {root} (use --root)", file=sys.stderr)
-        return 2
+        raise UsageError("--limit must be at least 1")
+    root = root_of(args)
     from generator.core.site_config import runbook_url
     from generator.search import rank
     from generator.search.index import open_index
 
     built = open_index(root, Path(args.cache_dir) if args.cache_dir else root / ".kb-cache")
-    if built.errors:
-        print(
-            f"{prog}: {len(built.errors)} file(s) left out because they have errors "
-            f"(run `kb validate`): {', '.join(built.errors[:3])}{' …' if len(built.errors) > 3 else ''}",
-            file=sys.stderr,
-        )
     index = built.index
     hits = rank.search(index, text, args.limit) if mode == "search" else rank.diagnose(index, text, args.limit)
     site = index.header["site"]

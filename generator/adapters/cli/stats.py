@@ -4,38 +4,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from pathlib import Path
+
+from generator.adapters.cli.options import OK, add_format, add_root, load
 
 
 def register(sub) -> None:
-    s = sub.add_parser("stats", help="time to detect and resolve, recurring causes, open action items")
-    s.add_argument("--root", default=".", help="folder holding incidents/ and runbooks/ (default: .)")
-    s.add_argument("--format", choices=["text", "json"], default="text")
-    s.set_defaults(func=_stats)
+    p = sub.add_parser("stats", help="time to detect and resolve, recurring causes, open action items")
+    add_root(p)
+    add_format(p)
+    p.set_defaults(func=run)
 
 
-def _stats(args: argparse.Namespace) -> int:
-    from generator.core import findings as fmt
-    from generator.core.corpus import load_corpus
+def run(args: argparse.Namespace) -> int:
     from generator.core.statistics import compute
 
-    root = Path(args.root)
-    if not (root / "incidents").is_dir():
-        print(f"kb stats: no incidents/ under {root} (use --root)", file=sys.stderr)
-        return 2
-    corpus, findings = load_corpus(root)
-    errors = [f for f in findings if f.severity == "error"]
-    for f in errors:
-        print(fmt.format_text(f), file=sys.stderr)
-    if errors:
-        print(f"kb stats: {len(errors)} error(s); the figures leave those files out (kb validate)", file=sys.stderr)
-    stats = compute(corpus)
+    stats = compute(load(args))
     if args.format == "json":
         print(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(_text(stats))
-    return 1 if errors else 0
+    return OK
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:

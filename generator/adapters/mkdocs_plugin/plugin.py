@@ -24,8 +24,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from generator.adapters.mkdocs_plugin.static_files import Job, StaticFilesError, Worker, write_static
-from generator.core import parallel as fork
-from generator.core.corpus import load_corpus
+from generator.core import parallel, pipeline
+from generator.core.errors import UsageError
 from generator.core.findings import format_text
 from generator.core.gcpause import collection_paused
 from generator.core.gitinfo import short_commit
@@ -87,7 +87,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     # MkDocs keeps a plugin instance across the rebuilds of `mkdocs serve`: these survive an edit.
     def __init__(self) -> None:
         super().__init__()
-        self.load_cache: dict = {}  # file -> last load result, reused while the file is unchanged
+        self.load_cache: dict = {}  # file -> its last load result, reused while its bytes are unchanged
         self.memo = Memo()  # rendered pages, sheets and scripts, reused while their documents are unchanged
         self.previous: dict[str, str] = {}  # path -> text of the pages in the last build
         self.previous_static: dict[str, str] = {}  # the same, for the sheets and scripts
@@ -106,9 +106,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         # A build's corpus and pages live until it ends (`mkdocs serve` replaces them on every edit):
         # collection is paused while they are made, and they are kept out of MkDocs' collections after.
         with collection_paused(freeze=self.command != "serve"):
-            corpus, findings = load_corpus(self.root, cache=self.load_cache)
-            errors = [f for f in findings if f.severity == "error"]
-            if errors:
+            try:
+                corpus, findings = pipeline.run(self.root, memory=self.load_cache)
+            except UsageError as exc:
+                raise PluginError(f"kb: {exc}") from None
+            if errors := [f for f in findings if f.severity == "error"]:
                 details = "\n".join(format_text(f) for f in errors)
                 raise PluginError(f"the knowledge base has {len(errors)} error(s); run `kb validate`:\n{details}")
             for f in findings:  # warnings (stale runbooks...) inform; they must not fail a --strict build
@@ -150,7 +152,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         for path in self.static:
             files.append(StaticFile.generated(config, path, content=b""))
         files.append(File.generated(config, SHIM_URI, abs_src_path=str(self.shim)))
-        if self.command != "serve" and fork.can_fork():  # MkDocs has cleaned the site folder by now
+        if self.command != "serve" and parallel.can_fork():  # MkDocs has cleaned the site folder by now
             self.worker = Worker(self.corpus, self.job)
         return files
 

@@ -2,20 +2,19 @@
 
 MkDocs only needs to know their paths, to check the pages' links. `mkdocs build` writes them from a
 second process, forked once the knowledge base is loaded, while MkDocs builds the pages: on a machine
-with two cores they add next to nothing to the build. Where a fork is not safe (fork.py), and under
+with two cores they add next to nothing to the build. Where a fork is not safe (core/parallel.py), and under
 `mkdocs serve` (where a memo makes them cheap), they are written in process at the end of the build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import traceback
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 
-from generator.core import parallel as fork
+from generator.core import parallel
 from generator.core.corpus import Corpus
+from generator.core.fsio import write_file
 from generator.outputs.bundle import render_static
 from generator.outputs.memo import Memo
 
@@ -49,56 +48,37 @@ def write_static(
     unchanged = unchanged or {}
     for path, text in texts.items():
         if unchanged.get(path) != text:
-            _write(job.site_dir / path, text.encode("utf-8"))
+            write_file(job.site_dir / path, text, root=job.site_dir)
     over = []
     if job.pdf:
         from generator.outputs.pdf import layout
 
         for sheet in layout(sheets):
-            _write(job.site_dir / sheet.path, sheet.pdf)
+            write_file(job.site_dir / sheet.path, sheet.pdf, root=job.site_dir)
             if sheet.over:
                 over.append(sheet.report())
     return Written(texts, over)
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)  # as MkDocs writes the pages: in place, with the usual permissions
 
 
 class Worker:
     """write_static in a forked process; `wait` returns the over-budget reports or raises StaticFilesError."""
 
     def __init__(self, corpus: Corpus, job: Job) -> None:
-        context = fork.context()
-        self._result, sender = context.Pipe(duplex=False)
         # Forked, the child shares the loaded corpus: nothing is pickled or loaded twice.
-        self._process = context.Process(target=_child, args=(corpus, job, sender), daemon=True)
-        self._process.start()
-        sender.close()
+        self._task = parallel.ForkedTask(_over_budget, corpus, job)
 
     def wait(self) -> list[str]:
         try:
-            ok, value = self._result.recv()
-        except EOFError:
-            ok, value = False, None
-        self._process.join()
-        if value is None:
-            died = f"exit code {self._process.exitcode}"
-            raise StaticFilesError(f"the process writing the sheets and scripts died ({died})")
-        if not ok:
-            raise StaticFilesError(value)
-        return value
+            return self._task.wait()
+        except parallel.TaskError as exc:
+            why = str(exc)  # "cannot write FILE: REASON" for a disk error, else what went wrong
+            raise StaticFilesError(
+                why if why.startswith("cannot write") else f"writing the sheets failed: {why}"
+            ) from None
 
     def stop(self) -> None:
-        self._process.terminate()
-        self._process.join()
+        self._task.stop()
 
 
-def _child(corpus: Corpus, job: Job, sender: Connection) -> None:
-    try:
-        sender.send((True, write_static(corpus, job).over_budget))
-    except OSError as exc:  # the disk, not our code: say which file and why
-        sender.send((False, f"cannot write {exc.filename}: {exc.strerror}"))
-    except Exception:  # noqa: BLE001 - a bug: its traceback is the report
-        sender.send((False, "writing the sheets and scripts failed:\n" + traceback.format_exc()))
+def _over_budget(corpus: Corpus, job: Job) -> list[str]:
+    return write_static(corpus, job).over_budget

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,47 +88,3 @@ def _to_yaml(data: dict, ctx: Context, kind: str, name: str, schema: str) -> str
     buf = io.StringIO()
     fmt.yaml().dump(doc, buf)
     return fmt.format_text(buf.getvalue())
-
-
-def command(path: str, kind: str | None, out: str | None, doc_id: str | None, service: str | None) -> int:
-    import sys
-
-    src = Path(path)
-    try:
-        source = src.read_text(encoding="utf-8")
-    except OSError as exc:
-        print(f"kb import: cannot read {path}: {exc.strerror}", file=sys.stderr)
-        return 2
-    except UnicodeDecodeError:
-        print(f"kb import: {path} is not UTF-8; save it as UTF-8 and try again", file=sys.stderr)
-        return 2
-    target = Path(out) if out and out != "-" else None
-    schema = None
-    if target is not None:
-        kind_guess = kind or ("incident" if target.parent.name == "incidents" else None)
-        if kind_guess or kind:
-            schema = Path(
-                os.path.relpath(Path("schema") / f"{kind or kind_guess}.schema.json", target.parent)
-            ).as_posix()
-        doc_id = doc_id or target.stem
-    try:
-        result = draft(source, name=src.name, kind=kind, doc_id=doc_id, service=service, schema=schema)
-    except fmt.FormatError as exc:
-        print(f"kb import: cannot write a draft of {path}: {exc}", file=sys.stderr)
-        return 1
-    for line, what in result.context.redacted:
-        print(
-            f"{path}:{line}: warning: {what} redacted in the draft; rotate it, it was in the write-up", file=sys.stderr
-        )
-    if target is None:
-        sys.stdout.write(result.text)
-    else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with target.open("x", encoding="utf-8") as f:
-                f.write(result.text)
-        except FileExistsError:
-            print(f"kb import: {target} already exists; nothing written", file=sys.stderr)
-            return 1
-        print(f"wrote {result.kind} draft {target}: check it, then run `kb validate {target}`", file=sys.stderr)
-    return 0

@@ -79,12 +79,14 @@ def test_nothing_found_exits_1_and_usage_errors_exit_2(cache, tmp_path):
     assert "Traceback" not in r.stderr + empty.stderr
 
 
-def test_files_with_errors_are_reported_not_fatal(tmp_path):
+def test_a_knowledge_base_with_errors_is_refused_with_its_findings(tmp_path):
     from tests.conftest import MINIMAL_RUNBOOK
 
     (tmp_path / "runbooks").mkdir()
     (tmp_path / "runbooks/web-502.yaml").write_text(MINIMAL_RUNBOOK, encoding="utf-8")
     (tmp_path / "runbooks/broken.yaml").write_text("kind: runbook\nid: [\n", encoding="utf-8")
     r = kb("search", "后端", "--root", str(tmp_path))
-    assert r.returncode == 0 and "后端未运行" in r.stdout
-    assert "1 file(s) left out because they have errors (run `kb validate`): runbooks/broken.yaml" in r.stderr
+    assert r.returncode == 1 and r.stdout == ""
+    assert (
+        "runbooks/broken.yaml:3:1: error[yaml-syntax]" in r.stderr and "kb search: stopped by 1 finding(s)" in r.stderr
+    )

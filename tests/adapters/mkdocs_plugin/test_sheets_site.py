@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.core.corpus import load_corpus
+from generator.core import pipeline
 from generator.outputs.sheets import digest_runbook, pdf_of, runbook_sheet, service_sheet
 from tests.adapters.cli.test_sheet import pages
 from tests.adapters.mkdocs_plugin.test_site_browser import CHROMIUM, Page, browser  # noqa: F401 (a fixture)
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's ch
 
 @pytest.fixture(scope="module")
 def corpus():
-    return load_corpus(ROOT, today=TODAY)[0]
+    return pipeline.run(ROOT, today=TODAY)[0]
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.adapters.mkdocs_plugin.static_files import Job, StaticFilesError, Worker, write_static
-from generator.core.corpus import load_corpus
+from generator.core import pipeline
 from generator.core.parallel import can_fork
 from tests.conftest import ROOT, TODAY
 
@@ -15,7 +15,7 @@ def _job(site_dir):
 
 
 def test_write_static_writes_every_file_and_skips_the_unchanged(tmp_path):
-    corpus, _ = load_corpus(ROOT, today=TODAY)
+    corpus, _ = pipeline.run(ROOT, today=TODAY)
     written = write_static(corpus, _job(tmp_path))
     for path, text in written.texts.items():
         assert (tmp_path / path).read_text(encoding="utf-8") == text
@@ -34,7 +34,7 @@ def test_write_static_writes_every_file_and_skips_the_unchanged(tmp_path):
 
 @pytest.mark.skipif(not can_fork(), reason="the worker forks")
 def test_the_worker_writes_the_files_and_reports_a_failure_clearly(tmp_path):
-    corpus, _ = load_corpus(ROOT, today=TODAY)
+    corpus, _ = pipeline.run(ROOT, today=TODAY)
     assert Worker(corpus, _job(tmp_path / "site")).wait() == []
     assert (tmp_path / "site/snippets/chatserver-troubleshooting/diagnose.sh").is_file()
 
