@@ -20,6 +20,7 @@ from generator.core.corpus import Corpus
 from generator.core.model import Runbook
 from generator.core.model.common import Expectation, Step
 from generator.core.model.runbook import Cause, Fix, Parameter, Problem
+from generator.core.rules.secret_families import sed_script
 from generator.outputs import shell
 from generator.outputs.memo import Memo, or_new
 
@@ -166,7 +167,9 @@ def render_runbook(rb: Runbook, *, commit: str, today: dt.date, source: str | No
                 )
     collect = [_generic(title, cmd) for title, cmd in GENERIC_COLLECT]
     collect += [_step(s, names) for s in rb.collect_diagnostics]
-    scripts["collect-diagnostics.sh"] = finish("collect-diagnostics.sh.j2", _texts(collect), steps=collect)
+    scripts["collect-diagnostics.sh"] = finish(
+        "collect-diagnostics.sh.j2", _texts(collect), steps=collect, mask_rules=mask_rules()
+    )
     return scripts
 
 
@@ -182,6 +185,12 @@ def _environment() -> Environment:
     )
     env.filters.update(sh=shell.literal, comment=shell.comment)
     return env
+
+
+def mask_rules() -> str:
+    """The sed rules that mask secrets in collect-diagnostics.sh reports: made from the families the
+    `secret` rule of `kb validate` looks for, so that what one finds the other hides."""
+    return sed_script()
 
 
 def _source_path(rb: Runbook, source: str | None) -> str:

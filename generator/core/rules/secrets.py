@@ -1,61 +1,125 @@
-"""Secrets in commands or text: a knowledge base is read by many and lives in git forever."""
+"""Secrets in commands or text: a knowledge base is read by many and lives in git forever.
+
+Two detectors contribute: the project's own families (secret_families.py, shared with the masking of
+collect-diagnostics.sh) and the plugins of detect-secrets, a maintained detector whose shapes follow
+the providers' formats. Where both find the same text, the first finding stands. Placeholders such
+as `<password>`, `${TOKEN}` or `AKIAIOSFODNN7EXAMPLE` are left alone by both.
+"""
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from generator.core.findings import Finding
+from generator.core.rules.secret_families import FAMILIES, is_placeholder, looks_random, python_regex
 from generator.core.rules.walk import strings
 
 RULE = "secret"
 
-# Well-known token shapes: matching one of these is enough.
-_TOKENS = [
-    ("private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
-    ("API key", re.compile(r"\bsk-[A-Za-z0-9_-]{20,}")),
-    ("AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}")),
-    ("Slack token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
-    ("JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
-    ("bearer token", re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/-]{20,}")),
-    ("password in URL", re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@]+:[^\s@/$<{]{3,}@")),
-]
+# detect-secrets plugins left out: entropy alone flags every checksum, commit and container id in a
+# runbook, and a public IP address is not a credential.
+_SKIPPED_PLUGINS = {"Base64 High Entropy String", "Hex High Entropy String", "Public IP (ipv4)"}
+# detect-secrets' names, in the words of the project's own families.
+_PLUGIN_NAMES = {
+    "AWS Access Key": "AWS access key",
+    "Private Key": "private key",
+    "GitHub Token": "GitHub token",
+    "GitLab Token": "GitLab token",
+    "Slack Token": "Slack token",
+    "JSON Web Token": "JSON Web Token",
+    "Basic Auth Credentials": "password in URL",
+    "Secret Keyword": "credential",
+    "Stripe Access Key": "Stripe key",
+    "SendGrid API Key": "SendGrid API key",
+    "Twilio API Key": "Twilio API key",
+    "NPM tokens": "npm token",
+    "OpenAI Token": "API key",
+    "Azure Storage Account access key": "Azure storage or service bus key",
+    "Mailchimp Access Key": "Mailchimp API key",
+    "Telegram Bot Token": "Telegram bot token",
+    "PyPI Token": "PyPI token",
+    "Discord Bot Token": "Discord bot token",
+}
 
-# `password = ...`, `API_KEY=...`, `"token": "..."`: flagged when the value looks like a real secret.
-_ASSIGNMENT = re.compile(
-    r"""(?ix)
-    (?:api[_-]?key|secret|token|passw(?:or)?d|pwd|access[_-]?key)["']?
-    \s*[:=]\s*["']?
-    (?P<value>[^\s"'`]{8,})
-    """
-)
+
+@cache
+def _patterns() -> list[tuple[Any, Any]]:
+    return [(family, python_regex(family)) for family in FAMILIES]
 
 
-def _entropy(value: str) -> float:
-    counts = {c: value.count(c) for c in set(value)}
-    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+@cache
+def _plugins() -> list[Any]:
+    """detect-secrets' plugins, made once; imported on first use since the CLI rarely needs them."""
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+    mapping = get_mapping_from_secret_type_to_class()
+    return [cls() for kind, cls in sorted(mapping.items()) if kind not in _SKIPPED_PLUGINS]
 
 
-def _looks_real(value: str) -> bool:
-    # A reference ($VAR, ${VAR}, <placeholder>) or a word like new_password is not a secret.
-    if value.startswith(("$", "<", "{", "%")) or "${" in value:
-        return False
-    has_digit = any(c.isdigit() for c in value)
-    has_alpha = any(c.isalpha() for c in value)
-    return has_digit and has_alpha and _entropy(value) >= 3.0
+def _library_filtered(value: str, line: str, plugin: Any) -> bool:
+    """detect-secrets' own false-positive heuristics, called directly: its settings are process-wide."""
+    from detect_secrets.filters import heuristic
+
+    return (
+        heuristic.is_sequential_string(value)
+        or heuristic.is_potential_uuid(value)
+        or heuristic.is_templated_secret(value)
+        or heuristic.is_prefixed_with_dollar_sign(value)
+        or heuristic.is_not_alphanumeric_string(value)
+        or heuristic.is_indirect_reference(line)
+        or heuristic.is_likely_id_string(value, line, plugin)
+    )
+
+
+def _own(text: str) -> Iterator[tuple[str, int, int]]:
+    for family, pattern in _patterns():
+        for m in pattern.finditer(text):
+            start, end = m.span("secret")
+            value = m.group("secret")
+            # A value the pattern allowed to run on into a closing quote or backquote.
+            trimmed = value.rstrip("`'\"")
+            end -= len(value) - len(trimmed)
+            # A private key's header is what to point at; it is no placeholder.
+            before = m.group("before") if family.before else ""
+            real = not is_placeholder(trimmed) and (family.plausible is None or family.plausible(trimmed, before))
+            if family.block_end or real:
+                yield family.name, start, end
+
+
+def _library(text: str) -> Iterator[tuple[str, int, int]]:
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        for plugin in _plugins():
+            for value in set(plugin.analyze_string(line)):
+                value = value.strip()
+                if not value or is_placeholder(value) or _library_filtered(value, line, plugin):
+                    continue
+                name = _PLUGIN_NAMES.get(plugin.secret_type, plugin.secret_type)
+                # Keyword matches are prose as often as not: the same test as the own `credential`.
+                if name == "credential" and not looks_random(value):
+                    continue
+                start = line.find(value)
+                while start >= 0:
+                    yield name, offset + start, offset + start + len(value)
+                    start = line.find(value, start + len(value))
+        offset += len(line)
 
 
 def find_secrets(text: str) -> Iterator[tuple[str, str]]:
-    """(what, matched text) for each secret in the text."""
-    for what, pattern in _TOKENS:
-        for m in pattern.finditer(text):
-            yield what, m.group(0)
-    for m in _ASSIGNMENT.finditer(text):
-        if _looks_real(m.group("value")) and not any(p.search(m.group(0)) for _, p in _TOKENS):
-            yield "credential", m.group("value")
+    """(what, matched text) for each secret in the text, each stretch of text reported once."""
+    taken: list[tuple[int, int]] = []
+    for what, start, end in [*_own(text), *_library(text)]:
+        if start >= end or any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        yield what, text[start:end]
+
+
+def _preview(secret: str) -> str:
+    """Enough of a secret to find it again, never enough to use it: at most a quarter, at most 6 characters."""
+    return secret[: min(6, len(secret) // 4)] + "…"
 
 
 def check(path: str, data: Any) -> list[Finding]:
@@ -66,12 +130,11 @@ def check(path: str, data: Any) -> list[Finding]:
     out = []
     for loc, text in texts:
         for what, secret in find_secrets(text):
-            shown = secret[:6] + "…"
             out.append(
                 Finding(
                     path,
                     RULE,
-                    f"{what} '{shown}' in the knowledge base",
+                    f"{what} '{_preview(secret)}' in the knowledge base",
                     loc=loc,
                     needle=secret,
                     hint="remove it, rotate it (it is already exposed in git history), and refer to an "
