@@ -20,7 +20,7 @@ define apt_install
 endef
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test lint schema validate bench bench-site bench-search site-deps test-deps clean
+.PHONY: setup serve build test test-fast lint schema validate bench bench-site bench-search site-deps test-deps clean
 
 setup: $(STAMP) $(NODE_STAMP) site-deps
 
@@ -60,6 +60,10 @@ lint: setup
 
 test: setup test-deps lint
 	$(BIN)/python -m pytest -q
+
+# The fast subset: everything but real site builds, browsers, PDFs, services and shellcheck.
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: setup
 	$(BIN)/python benchmarks/validate.py

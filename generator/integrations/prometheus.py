@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -13,6 +12,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.util import load_yaml_guess_indent
+
+from generator.core import fsio
 
 
 class RuleFileError(Exception):
@@ -60,7 +61,7 @@ def _mapping_indent(text: str) -> int:
 
 def read_rules(path: Path) -> RuleFile:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = fsio.read_bytes(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     try:
@@ -121,8 +122,5 @@ def write_urls(rf: RuleFile, url_for: dict[str, str]) -> list[str]:
     if changed:
         out = io.StringIO()
         _yaml(rf.indent).dump(rf.data, out)
-        tmp = rf.path.with_name(f".{rf.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(out.getvalue(), encoding="utf-8")
-        os.chmod(tmp, rf.path.stat().st_mode & 0o7777)
-        tmp.replace(rf.path)
+        fsio.write_file(rf.path, out.getvalue(), mode=rf.path.stat().st_mode & 0o7777)
     return changed

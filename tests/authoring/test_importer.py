@@ -13,8 +13,7 @@ from generator.core import fastyaml
 from generator.core.pipeline import validate
 from generator.core.rules.secrets import find_secrets
 from generator.core.rules.walk import strings
-from tests.adapters.cli.test_main import kb
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kb
 
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 KINDS = {

@@ -8,7 +8,7 @@ import pytest
 
 from generator.core.model import MODELS
 from generator.core.model.describe import fields
-from tests.adapters.cli.test_main import kb
+from tests.conftest import kb
 
 
 @pytest.mark.parametrize("kind", ["incident", "runbook"])

@@ -58,7 +58,7 @@ def test_the_leaked_key_of_seed_000_is_rejected(write):
 def test_secret_shapes():
     found = lambda text: [what for what, _ in find_secrets(text)]  # noqa: E731
     assert found("-----BEGIN OPENSSH PRIVATE KEY-----") == ["private key"]
-    assert found("export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE") == ["AWS access key"]
+    assert found("export AWS_ACCESS_KEY_ID=AKIAPYCDYBK377OXTZQ6") == ["AWS access key"]
     assert found("curl -H 'Authorization: Bearer abcdefghijklmnopqrstuvwxyz123456'") == ["bearer token"]
     assert found("psql postgres://admin:s3cretPw@db/prod") == ["password in URL"]
     assert found('"password": "Tr0ub4dor&3xyz"') == ["credential"]

@@ -9,6 +9,8 @@ from generator.outputs.pdf import _InMemory, layout, missing_cjk_font
 from generator.outputs.sheets import CSS_PATH, render_sheets, runbook_sheet, service_sheet
 from tests.conftest import MINIMAL_RUNBOOK, TODAY
 
+pytestmark = pytest.mark.slow  # PDF layout with WeasyPrint
+
 PROBLEM = """\
   - id: problem-{i}
     title: 问题 {i}：服务无法启动，端口被占用

@@ -138,6 +138,7 @@ def run(script: Path, *args: str, env: dict | None = None, cwd: Path | None = No
     )
 
 
+@pytest.mark.slow  # shellcheck over every example script
 def test_example_scripts_pass_bash_n_and_shellcheck(tmp_path):
     corpus, _ = pipeline.run(ROOT)
     scripts = render_snippets(corpus, commit="abc1234", today=TODAY)

@@ -18,6 +18,8 @@ from generator.core.load import load_document
 from generator.outputs.snippets import render_runbook
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # real nginx and backends on loopback
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 RUNBOOK = ROOT / "runbooks" / "nginx-502-bad-gateway.yaml"
 # Without systemd (a container) the systemctl checks are reported as not run; with it they would judge

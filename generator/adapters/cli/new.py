@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from generator.adapters.cli.options import FAILED, OK, USAGE, add_root
+from generator.core.errors import UsageError
 
 
 def register(sub) -> None:
@@ -23,7 +24,10 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from generator.authoring.new import ScaffoldError, new_document
+    from generator.core.fsio import kind_of
 
+    if (kind := kind_of(Path(args.root))) != "folder":  # an empty folder is fine: this starts it
+        raise UsageError(f"{args.root}: {'no such folder' if kind == 'missing' else 'not a folder'}")
     try:
         path = new_document(
             args.kind,

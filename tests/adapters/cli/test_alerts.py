@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from tests.adapters.cli.test_main import kb
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kb
 
 FIXTURES = ROOT / "tests/fixtures/alerts"
 

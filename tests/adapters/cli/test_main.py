@@ -3,23 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
-from tests.conftest import MINIMAL_RUNBOOK, ROOT
-
-
-def kb(*args, cwd=ROOT):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.conftest import MINIMAL_RUNBOOK, ROOT, kb
 
 
 def test_example_knowledge_base_is_clean(tmp_path):

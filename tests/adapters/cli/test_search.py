@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.adapters.cli.test_main import kb
+from tests.conftest import kb
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import MINIMAL_RUNBOOK, ROOT
 from tests.outputs.test_pdf import PROBLEM
+
+pytestmark = pytest.mark.slow  # PDF layout with WeasyPrint
 
 KB = Path(sys.executable).with_name("kb")
 

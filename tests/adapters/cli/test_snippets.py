@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 
-from tests.adapters.cli.test_main import kb
-from tests.conftest import MINIMAL_RUNBOOK
+from tests.conftest import MINIMAL_RUNBOOK, kb
 
 CHECKED = MINIMAL_RUNBOOK.replace(
     "        run: ss -tlnp | grep ${PORT}\n",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.adapters.cli.test_main import kb
+from tests.conftest import kb
 
 
 def test_text_report_has_the_hand_counted_figures():

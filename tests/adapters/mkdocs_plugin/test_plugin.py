@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import MINIMAL_RUNBOOK, make_kb, mkdocs_build
+
+pytestmark = pytest.mark.slow  # real mkdocs builds
 
 
 def test_build_and_a_failed_build_keeps_the_previous_site(tmp_path):

@@ -21,7 +21,10 @@ from tests.conftest import ROOT, TODAY
 PNGS = ROOT / "test-artifacts" / "sheets"
 EXPECTED_PAGES = {service_sheet("nginx"): 2}  # every other sheet takes one page
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
 
 
 @pytest.fixture(scope="module")

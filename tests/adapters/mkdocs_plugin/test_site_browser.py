@@ -14,6 +14,8 @@ import pytest
 
 from tests.conftest import MINIMAL_RUNBOOK, ROOT, make_kb, mkdocs_build
 
+pytestmark = pytest.mark.slow  # a real site build and a browser
+
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
