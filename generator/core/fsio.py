@@ -104,3 +104,32 @@ def write_tree(root: str | Path, files: Mapping[str, bytes | str], *, mode: int 
             raise UnsafePath(rel, "is outside the output folder")
         written.append(write_file(root / rel_path, data, root=root, mode=mode))
     return written
+
+
+def replace_folder(new: Path, final: Path) -> None:
+    """Put the folder `new` where `final` is, in one step: readers (and a build killed at any moment) see
+    the old folder whole or the new one whole. The old one is then removed."""
+    import shutil
+
+    if kind_of(final) == "folder" and _exchange(new, final):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old folder
+        return
+    if kind_of(final) in ("symlink", "file", "special"):
+        raise UnsafePath(final, "is not a folder; the site is never written through a link")
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if kind_of(final) == "folder":
+        os.rename(final, old)  # where the kernel cannot exchange two folders: two renames
+    os.rename(new, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Linux's renameat2(RENAME_EXCHANGE): swap two paths atomically. False where unavailable."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        at_fdcwd, rename_exchange = -100, 2
+        return libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+    except (OSError, AttributeError):
+        return False

@@ -23,6 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from generator.adapters.mkdocs_plugin import staging
 from generator.adapters.mkdocs_plugin.static_files import Job, StaticFilesError, Worker, write_static
 from generator.core import parallel, pipeline
 from generator.core.errors import UsageError
@@ -101,6 +102,10 @@ class KbPlugin(BasePlugin[KbConfig]):
     @event_priority(-100)  # after the offline plugin, whose polyfill this replaces
     def on_config(self, config):
         base = Path(config.config_file_path).parent
+        if self.command == "build":  # build beside the site, swap it in at the end: see on_post_build
+            self.final_dir = Path(config.site_dir)
+            config.site_dir = str(staging.start(self.final_dir))
+            self.warnings = staging.WarningCounter()
         self.root = (base / self.config.root).resolve()
         self.shim = (base / self.config.shim).resolve()
         # A build's corpus and pages live until it ends (`mkdocs serve` replaces them on every edit):
@@ -161,6 +166,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             env.bytecode_cache = self.compiled_templates
         return env
 
+    @event_priority(-100)  # last: the search plugin writes its index in its own on_post_build
     def on_post_build(self, config) -> None:
         try:
             if self.worker:
@@ -176,11 +182,19 @@ class KbPlugin(BasePlugin[KbConfig]):
         for report in over_budget:  # a warning: --strict fails on it, and the sheet is named
             log.warning(f"quick-fix sheet over its page budget: {report}")
         self.previous = self.generated  # only a build that finished is the baseline for the next
+        if self.command == "build":
+            # A strict build with warnings is about to be aborted by MkDocs: the previous site stays.
+            failing = config.strict and self.warnings.count > 0
+            self.warnings.stop()
+            staging.finish(Path(config.site_dir), self.final_dir, keep=not failing)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.worker:
             self.worker.stop()
             self.worker = None
+        if self.command == "build" and hasattr(self, "final_dir"):
+            self.warnings.stop()
+            staging.abandon(self.final_dir)
 
     def on_serve(self, server, config, builder):
         for folder in ("incidents", "runbooks"):
