@@ -12,8 +12,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from generator.authoring.fmt import FormatError, _comments, format_file, format_text, yaml
 from generator.core import fastyaml
 from generator.core.model import Incident
-from tests.adapters.cli.test_main import kb
-from tests.conftest import MINIMAL_RUNBOOK, ROOT
+from tests.conftest import MINIMAL_RUNBOOK, ROOT, kb
 
 
 def test_example_knowledge_base_is_formatted(tmp_path):
