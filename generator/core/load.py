@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.core import fastyaml, fsio, parallel
@@ -29,6 +29,28 @@ from generator.core.model import MODELS, Document
 
 MAX_BYTES = 512 * 1024  # a runbook bigger than this is a mistake, or an attack
 SCHEMA_HINT = "the schema is in schema/ and documented on the site's Contributing page"
+
+# Limits far above any real document (the example knowledge base nests 12 deep, has at most 13 items in
+# a list, 29 keys in a mapping and 900 characters in a text) that keep a hostile one from hanging or
+# crashing what reads it: YAML parsers, the schema and the rules recurse, and the site grows with them.
+MAX_DEPTH = 50  # lists and mappings nested inside each other
+MAX_STRING = 64 * 1024  # characters in one text (or key)
+MAX_KEYS = 200  # keys in one mapping; the schema's have fewer than 40
+DEFAULT_MAX_ITEMS = 1000  # items in a list not named below
+MAX_ITEMS = {
+    "tags": 200,
+    "services": 50,
+    "alerts": 200,
+    "signatures": 200,
+    "symptoms": 200,
+    "steps": 500,
+    "parameters": 200,
+    "problems": 500,
+    "causes": 200,
+    "fixes": 200,
+}
+TOO_DEEP, TOO_MANY, TOO_LONG = "too-deep", "too-many", "too-long"
+_DEEP_HINT = "flatten it: no document of the schema nests more than about 12 lists and mappings"
 
 
 class LoadError(Exception):
@@ -233,20 +255,169 @@ def read_text(path: str, raw: bytes) -> tuple[str | None, Finding | None]:
     return text, None
 
 
+# `[` or `{` where a flow collection can start: at the start of a line or after a separator, an
+# indicator or another flow collection. Elsewhere (`${NAME}`, `a[0]`) it is text, or a syntax error
+# the parser stops at.
+_FLOW_OPEN = re.compile(r"(?:^|(?<=[\s\[{,:?]))[\[{]", re.MULTILINE)
+# What precedes a line's content: indentation, then `- `, `? ` and `: ` indicators. A block collection
+# starts at one of these columns.
+_PREFIX = re.compile(r"^ *(?:[-?:][ \t]+)*", re.MULTILINE)
+_INDICATOR = re.compile(r"[-?:][ \t]+")
+
+
+def _depth_bound(text: str) -> int:
+    """An upper bound on how deep the text's lists and mappings nest, in one linear pass and no parser.
+
+    Flow collections nest at most as deep as there are places one can open. Block collections sit at
+    columns that never decrease going inward, and only a list that is a mapping's value shares its
+    column with the mapping: so twice the number of distinct starting columns bounds their depth."""
+    columns: set[int] = set()
+    for prefix in set(_PREFIX.findall(text)):
+        columns.add(len(prefix) - len(prefix.lstrip(" ")))
+        columns.update(m.end() for m in _INDICATOR.finditer(prefix))
+        if 2 * len(columns) > MAX_DEPTH:
+            break
+    # `${` never opens one (commands are full of them): counting is enough for most files.
+    flow = text.count("[") + text.count("{") - text.count("${")
+    if flow + 2 * len(columns) > MAX_DEPTH:
+        flow = len(_FLOW_OPEN.findall(text))
+    return flow + 2 * len(columns)
+
+
+def depth_error(path: str, text: str) -> Finding | None:
+    """The located `too-deep` finding when lists and mappings nest more than MAX_DEPTH deep, else None.
+
+    Checked before any parser builds anything: the YAML parsers and everything after them recurse
+    (100,000 nested `[` crash the C loader), and libyaml slows down with depth (24 s to read 100,000
+    nested `[` as events). The linear bound clears almost every file; the few it does not (many
+    brackets in commands, deep indentation in scripts) are walked as parser events, which keep no
+    stack of their own, and the walk stops at the first collection past the limit."""
+    if _depth_bound(text) <= MAX_DEPTH:
+        return None
+    depth = 0
+    try:
+        for ev in _EVENTS.parse(text):
+            if isinstance(ev, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = ev.start_mark
+                    return Finding(
+                        path,
+                        TOO_DEEP,
+                        f"lists and mappings nested more than {MAX_DEPTH} deep",
+                        line=mark.line + 1,
+                        col=mark.column + 1,
+                        hint=_DEEP_HINT,
+                    )
+            elif isinstance(ev, CollectionEndEvent):
+                depth -= 1
+    except YAMLError:
+        return None  # a syntax error within the limit: parse() reports it, located
+    return None
+
+
+def _too_deep(path: str) -> Finding:
+    """RecursionError past the depth check (a parser or the schema nesting frames of its own)."""
+    return Finding(path, TOO_DEEP, "nested too deeply to read", line=1, col=1, hint=_DEEP_HINT)
+
+
+_Frame = tuple[Any, Any, Any]  # (value, its key or index, the parent's frame): the path, built when needed
+
+
+def limits_finding(path: str, data: Any) -> Finding | None:
+    """A list, mapping or text over its limit (not yet located), else None. Iterative: the data's depth
+    is bounded by depth_error, but this walk need not rely on it. Texts are checked where they are
+    found, containers after: every file pays this walk, and most values are texts."""
+    stack: list[_Frame] = [(data, None, None)]
+    while stack:
+        frame = stack.pop()
+        value, key, _ = frame
+        if type(value) is dict:
+            if len(value) > MAX_KEYS:
+                return _too_many(path, frame, f"{len(value):,} keys, over the limit of {MAX_KEYS:,}")
+            for k, v in value.items():
+                if type(k) is str and len(k) > MAX_STRING:
+                    return _too_long(path, frame, f"a key of {len(k):,} characters, over {MAX_STRING:,}")
+                if type(v) is str:
+                    if len(v) > MAX_STRING:
+                        return _too_long(path, (v, k, frame), _long(v))
+                elif type(v) is dict or type(v) is list:
+                    stack.append((v, k, frame))
+        elif type(value) is list:
+            limit = MAX_ITEMS.get(key, DEFAULT_MAX_ITEMS) if type(key) is str else DEFAULT_MAX_ITEMS
+            if len(value) > limit:
+                return _too_many(path, frame, f"{len(value):,} items, over the limit of {limit:,}")
+            for i, v in enumerate(value):
+                if type(v) is str:
+                    if len(v) > MAX_STRING:
+                        return _too_long(path, (v, i, frame), _long(v))
+                elif type(v) is dict or type(v) is list:
+                    stack.append((v, i, frame))
+        elif type(value) is str and len(value) > MAX_STRING:
+            return _too_long(path, frame, _long(value))
+    return None
+
+
+def _long(text: str) -> str:
+    return f"text of {len(text):,} characters, over the limit of {MAX_STRING:,}"
+
+
+def _loc(frame: _Frame) -> Loc:
+    parts: list[Any] = []
+    while frame[2] is not None:
+        parts.append(frame[1])
+        frame = frame[2]
+    return tuple(reversed(parts))
+
+
+def _too_many(path: str, frame: _Frame, what: str) -> Finding:
+    loc = _loc(frame)
+    return Finding(
+        path,
+        TOO_MANY,
+        f"{'.'.join(map(str, loc)) or 'the document'}: {what}",
+        loc=loc,
+        hint="keep the items that help people find and fix the problem, or split the document",
+    )
+
+
+def _too_long(path: str, frame: _Frame, what: str) -> Finding:
+    loc = _loc(frame)
+    return Finding(
+        path,
+        TOO_LONG,
+        f"{'.'.join(map(str, loc)) or 'the document'}: {what}",
+        loc=loc,
+        hint="shorten it, or move long logs and scripts to a linked file",
+    )
+
+
 def parse(path: str, text: str) -> tuple[Any, Finding | None]:
-    """Fast parse; on failure, the located error."""
+    """Fast parse; on failure, the located error. Nesting, list lengths and text sizes are checked
+    here, so that everything that reads documents (`kb validate`, `kb fmt`, the site) refuses the same
+    hostile files before doing work that grows with them."""
+    err = depth_error(path, text)
+    if err:
+        return None, err
     if _ANCHOR_HINT.search(text):
         err = _find_anchor(path, text)
         if err:
             return None, err
     try:
-        return fastyaml.load(text), None
-    except Exception:  # noqa: BLE001, S110 - whatever the fast loader refuses, the located path explains
+        data = fastyaml.load(text)
+    except RecursionError:
+        return None, _too_deep(path)
+    except Exception:  # noqa: BLE001 - whatever the fast loader refuses, the located path explains
         pass
+    else:
+        err = limits_finding(path, data)
+        return (None, Source(path, text).locate(err)) if err else (data, None)
     try:
         _rt_yaml().load(text)
     except YAMLError as exc:
         return None, _yaml_error(path, exc)
+    except RecursionError:
+        return None, _too_deep(path)
     except Exception as exc:  # noqa: BLE001 - never a traceback for bad input
         return None, Finding(path, "yaml-syntax", f"cannot read YAML: {exc}", line=1, col=1)
     return None, Finding(path, "yaml-syntax", "cannot read YAML", line=1, col=1)
@@ -392,6 +563,8 @@ def validate_data(path: str, data: Any) -> tuple[Document | None, list[Finding]]
         return model.model_validate(data), []
     except ValidationError as exc:
         return None, [_schema_finding(path, model, e) for e in exc.errors(include_url=False)]
+    except RecursionError:
+        return None, [_too_deep(path)]
 
 
 def load_files(paths: list[Path], raws: list[bytes] | None = None) -> list[LoadResult]:

@@ -64,6 +64,11 @@ def read_rules(path: Path) -> RuleFile:
         text = fsio.read_bytes(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    from generator.core.load import depth_error  # the knowledge base's own guard: parsers recurse
+
+    deep = depth_error(str(path), text)
+    if deep is not None:
+        raise RuleFileError(f"{path}:{deep.line}:{deep.col}: {deep.message}")
     try:
         _, seq, offset = load_yaml_guess_indent(text)
         data = _yaml().load(text)
@@ -71,6 +76,8 @@ def read_rules(path: Path) -> RuleFile:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
         raise RuleFileError(f"{path}{where}: not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    except RecursionError:
+        raise RuleFileError(f"{path}: nested too deeply to read") from None
     groups = data.get("groups") if isinstance(data, dict) else None
     if not isinstance(groups, list):
         raise RuleFileError(f"{path}: not a Prometheus rule file (expected a top-level `groups:` list)")

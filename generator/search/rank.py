@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
+import sys
+import time
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from generator.core import patterns
 from generator.search.index import Index
 from generator.search.tokens import query_tokens
 
@@ -16,6 +19,9 @@ K1, B = 1.2, 0.75
 # length counts against it up to this many times the average, no more.
 MAX_LENGTH_RATIO = 2.0
 TIERS = {"exact": 2, "pattern": 1, "words": 0}
+# All regex signatures of one `kb diagnose` together: past this, the rest are not tried (and that is said),
+# so that many slow patterns cannot add up to a hang either.
+PATTERNS_SECONDS = 2.0
 
 
 @dataclass
@@ -83,18 +89,34 @@ class _Evidence:
     found: list[tuple[str, str, int]] = field(default_factory=list)  # (shown, signature, cause)
 
 
-def diagnose(index: Index, text: str, limit: int = 5) -> list[Hit]:
-    """Entries whose error signatures occur in the text (exact, then patterns), then by words."""
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def diagnose(index: Index, text: str, limit: int = 5, warn: Callable[[str], None] = _warn) -> list[Hit]:
+    """Entries whose error signatures occur in the text (exact, then patterns), then by words.
+
+    A regex signature gets at most patterns.MATCH_SECONDS over the whole text; one that runs out counts
+    as no match, and `warn` gets one line naming it (on standard error by default)."""
     evidence: dict[int, _Evidence] = {}
     folded = text.casefold()
     lines = text.splitlines() or [text]
+    deadline = time.monotonic() + PATTERNS_SECONDS
+    skipped = 0
     for sig, match, postings in index.header["sigs"]:
         if match == "exact":
             if sig.casefold() not in folded:
                 continue
             tier, shown = "exact", f'error signature "{sig}"'
         else:
-            found = _regex(sig, lines)
+            if time.monotonic() > deadline:
+                skipped += 1
+                continue
+            try:
+                found = _regex(sig, lines)
+            except patterns.Slow as exc:
+                warn(f"{exc} (kb validate checks patterns)")
+                continue
             if found is None:
                 continue
             tier, shown = "pattern", f'pattern /{sig}/ matched "{found}"'
@@ -108,6 +130,8 @@ def diagnose(index: Index, text: str, limit: int = 5) -> list[Hit]:
             if via >= 0 and ev.via is None:
                 ev.via = via
             ev.found.append((shown, sig, via))
+    if skipped:
+        warn(f"{skipped} regex signature(s) not tried: the patterns' time ({PATTERNS_SECONDS:g} s) was spent")
     tokens = query_tokens(text, index.vocabulary)
     scores = bm25(index, tokens)
     for i in heapq.nsmallest(limit, scores, key=lambda i: (-scores[i], i)):
@@ -139,21 +163,8 @@ def _where(entry: dict, sig: str, via: int) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-_compiled: dict[str, re.Pattern | None] = {}
-
-
 def _regex(pattern: str, lines: list[str]) -> str | None:
-    """The first text a signature's regular expression matches, line by line."""
-    if pattern not in _compiled:
-        try:
-            _compiled[pattern] = re.compile(pattern)
-        except re.error:
-            _compiled[pattern] = None  # `kb validate` reports it; here it simply never matches
-    rx = _compiled[pattern]
-    if rx is None:
-        return None
-    for line in lines:
-        m = rx.search(line)
-        if m:
-            return m.group(0)[:120]
-    return None
+    """The first text a signature's regular expression matches, line by line, within
+    patterns.MATCH_SECONDS (else patterns.Slow). A pattern `kb validate` rejects never matches."""
+    m = patterns.search(pattern, lines)
+    return m.group(0)[:120] if m else None

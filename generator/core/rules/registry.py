@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.core.rules import destructive, parameters, secrets, unsorted
+from generator.core import load, patterns
+from generator.core.rules import destructive, parameters, regexes, secrets, unsorted
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,27 @@ RULES = [
         "The file is over the size limit (512 KiB).",
         "Split it into several runbooks, or move long logs to a linked file.",
     ),
+    Rule(
+        load.TOO_DEEP,
+        "error",
+        f"Lists and mappings nested more than {load.MAX_DEPTH} deep; refused before the YAML parser sees them.",
+        "Flatten the structure: no document of the schema nests more than about 12 levels.",
+    ),
+    Rule(
+        load.TOO_MANY,
+        "error",
+        f"A list or mapping over its size limit (tags {load.MAX_ITEMS['tags']}, "
+        f"services {load.MAX_ITEMS['services']}, signatures {load.MAX_ITEMS['signatures']}, "
+        f"steps {load.MAX_ITEMS['steps']}, any other list {load.DEFAULT_MAX_ITEMS}, "
+        f"a mapping {load.MAX_KEYS} keys).",
+        "Keep the few items that help people find and fix the problem, or split the runbook.",
+    ),
+    Rule(
+        load.TOO_LONG,
+        "error",
+        f"A text over {load.MAX_STRING // 1024} KiB.",
+        "Shorten it, or move long logs and scripts to a linked file.",
+    ),
     Rule("io", "error", "The file cannot be read.", "Check that it exists and that you may read it."),
     Rule(
         "not-a-file",
@@ -72,6 +94,21 @@ RULES = [
         "error",
         "A value has the wrong type or format, or a required key is missing.",
         "Read the field's description in the schema reference; the hint shows the expected form.",
+    ),
+    Rule(
+        regexes.BAD,
+        "error",
+        "A regex signature, parameter `pattern` or `expect.regex` does not compile, is over "
+        f"{patterns.MAX_LENGTH} characters, or repeats too much; it would never match.",
+        "Fix the syntax at the character shown (Python's `re` syntax), or use `match: exact` for a signature.",
+    ),
+    Rule(
+        regexes.SLOW,
+        "error",
+        "A regular expression backtracks catastrophically (like `(a+)+$`): tried on a probe text, it ran past "
+        f"{patterns.PROBE_SECONDS:g} s. Matches are cut off after {patterns.MATCH_SECONDS:g} s and count as "
+        "no match.",
+        "Remove the nested repeat (`(a+)+` is `a+`, `(\\w+\\s?)+` is `[\\w\\s]+`), or anchor it on literal text.",
     ),
     Rule("filename", "error", "The file name is not `<id>.yaml`.", "Rename the file, or change its `id`."),
     Rule("duplicate-id", "error", "Two documents share an id.", "Give one of them a new id (and file name)."),
