@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
 
+from generator.core.values import visible
+
 Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
 
@@ -49,9 +51,10 @@ def sort_key(f: Finding) -> tuple:
 
 
 def format_text(f: Finding) -> str:
-    out = f"{f.path}:{f.line}:{f.col}: {f.severity}[{f.rule}]: {f.message}"
+    # Messages quote commands and text from the documents: control characters are shown, never sent.
+    out = visible(f"{f.path}:{f.line}:{f.col}: {f.severity}[{f.rule}]: {f.message}")
     if f.hint:
-        out += f"\n    hint: {f.hint}"
+        out += f"\n    hint: {visible(f.hint)}"
     return out
 
 

@@ -3,7 +3,8 @@
 Runbook commands are code written by contributors and reviewed in pull requests; parameter values
 are data typed by whoever runs a script. Values only ever reach a command as the expansion of an
 environment variable, and `quote_parameters` makes every such expansion a quoted one, so a value is
-never split, globbed or parsed as code.
+never split, globbed or parsed as code. Text from a runbook reaches a script only through `literal`
+(one quoted word) and, where it is printed, through `visible`: never in a here-document, never raw.
 """
 
 from __future__ import annotations
@@ -12,16 +13,26 @@ import re
 import shlex
 from collections.abc import Iterable
 
+from generator.core.values import UNSEEN, shown_as, visible
+
+__all__ = ["comment", "literal", "printf_lines", "quote_parameters", "unseen_table", "visible", "words"]
+
 _PARAM = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
 # `<PID>`, `<服务器IP>`: a placeholder the reader fills in by hand, not a redirection.
 _PLACEHOLDER = re.compile(r"<(?:[A-Z][A-Z0-9_-]*|[^<>\s]*[^\x00-\x7f<>\s][^<>\s]*)>")
 _WORD_BREAK = set(" \t\n;&|()<>")
+_UNSEEN = frozenset(UNSEEN)
+_ESCAPED = re.compile("[" + re.escape("".join(UNSEEN)) + "]")  # raw newlines and tabs are safe in '...'
 
 
 def literal(text: str) -> str:
-    """A bash word whose value is `text`: shlex-quoted, or ANSI-C quoted ($'...') when the text holds `$`
-    or a backquote, so that shellcheck does not take a quoted `${NAME}` for a forgotten expansion."""
-    if "$" not in text and "`" not in text:
+    """A bash word whose value is `text`, one single-quoted word no text can end early: shlex-quoted, or
+    ANSI-C quoted ($'...') when the text holds `$` or a backquote (so that shellcheck does not take a
+    quoted `${NAME}` for a forgotten expansion) or a control or invisible character (written as \\xNN
+    bytes, so the script file shows what the value holds and reads back the same in any locale)."""
+    # A backslash before a closing single quote is right, but shellcheck takes it for a mistake (SC1003).
+    plain = not (text.endswith("\\") or "\\'" in text)
+    if plain and "$" not in text and "`" not in text and not _ESCAPED.search(text):
         return shlex.quote(text)
     out = []
     for ch in text:
@@ -29,16 +40,44 @@ def literal(text: str) -> str:
             out.append("\\" + ch)
         elif ch == "\n":
             out.append("\\n")
-        elif ord(ch) < 32 or ord(ch) == 127:
-            out.append(f"\\x{ord(ch):02x}")
+        elif ch in _UNSEEN or ch == "\t":
+            out.append("".join(f"\\x{b:02x}" for b in ch.encode("utf-8")))
         else:
             out.append(ch)
     return "$'" + "".join(out) + "'"
 
 
+def words(text: str, indent: str) -> str:
+    """Each line of `text` as one quoted word, a line each (backslash-continued): for `kb_set_cmd`,
+    which joins them with newlines again, so a command reads as written and no line of it can end it."""
+    return " \\\n".join(indent + literal(line) for line in text.split("\n"))
+
+
+def printf_lines(text: str, indent: str = "  ") -> str:
+    """Shell code that prints `text` as it reads (a `printf '%s\\n'` with one quoted word a line), every
+    unseen character shown: a here-document would end at a line equal to its delimiter, this cannot."""
+    lines = text.removesuffix("\n").split("\n")
+    return f"{indent}printf '%s\\n' \\\n" + words(visible("\n".join(lines)), indent + "  ") + "\n"
+
+
+def unseen_table(per_line: int = 12) -> str:
+    """The bash arrays `kb_visible` works from: each unseen character (as UTF-8 bytes) and how it is
+    shown, from the same table as `visible`, so the scripts and `kb` show text alike. NUL is left out:
+    bash strings cannot hold it."""
+    chars = [ch for ch in UNSEEN if ch != "\0"]
+
+    def array(name: str, items: list[str]) -> str:
+        rows = [" ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
+        return f"{name}=(\n" + "".join(f"  {row}\n" for row in rows) + ")"
+
+    return "\n".join(
+        [array("kb_unseen", [literal(ch) for ch in chars]), array("kb_shown", [literal(shown_as(ch)) for ch in chars])]
+    )
+
+
 def comment(text: str) -> str:
-    """Text safe on one comment line."""
-    return " ".join(text.split())
+    """Text on one line, every unseen character shown: for comments and one-line messages."""
+    return visible(" ".join(text.split()))
 
 
 def has_placeholder(command: str) -> bool:

@@ -16,10 +16,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from generator.core import values
 from generator.core.corpus import Corpus
 from generator.core.model import Runbook
 from generator.core.model.common import Expectation, Step
 from generator.core.model.runbook import Cause, Fix, Parameter, Problem
+from generator.core.rules.reserved_names import why_reserved
 from generator.core.rules.secret_families import sed_script
 from generator.outputs import shell
 from generator.outputs.memo import Memo, or_new
@@ -29,6 +31,7 @@ SITE_FOLDER = "snippets"  # where the site serves the scripts: snippets/<runbook
 
 # Platforms a bash script can run on, and how it recognises them (ID / ID_LIKE of /etc/os-release).
 RUNNABLE_PLATFORMS = ("debian", "rhel", "macos")
+_IDENTIFIER = re.compile(r"[A-Z][A-Z0-9_]*")
 _SYSTEMD = re.compile(r"(?:^|[\s;&|(`])(?:sudo\s+(?:-\S+\s+)*)?(?:systemctl|journalctl)\b")
 
 # What collect-diagnostics.sh gathers on every host, before the runbook's own steps.
@@ -79,6 +82,9 @@ class ScriptParam:
     required: bool
     pattern: str  # POSIX ERE matching the whole value, or ""
     choices: list[str]
+    type: str = "string"
+    type_pattern: str = ""  # the type's ERE (integer, port, path), or "" when any text will do
+    type_words: str = ""  # what the type accepts, in words, for --help and refusals
 
 
 def script_table(rb: Runbook) -> list[tuple[str, str, Fix | None, Cause | None]]:
@@ -183,7 +189,8 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
         undefined=StrictUndefined,
     )
-    env.filters.update(sh=shell.literal, comment=shell.comment)
+    env.filters.update(sh=shell.literal, comment=shell.comment, words=shell.words, printf_lines=shell.printf_lines)
+    env.globals.update(unseen_table=shell.unseen_table)
     return env
 
 
@@ -202,24 +209,22 @@ def _source_path(rb: Runbook, source: str | None) -> str:
 
 
 def _param(p: Parameter) -> ScriptParam:
+    # `kb validate` refuses both; a script is never made with them all the same: the name is written
+    # into code unquoted, and a reserved one (BASH_ENV, DRY_RUN...) would change what the script runs.
+    if not _IDENTIFIER.fullmatch(p.name) or why_reserved(p.name):
+        raise ValueError(f"parameter name {p.name!r}: {why_reserved(p.name)}")
     return ScriptParam(
         name=p.name,
         flag=p.name.lower().replace("_", "-"),
-        description=" ".join(p.description.split()),
+        description=shell.comment(p.description),
         default=p.default,
         required=p.required,
-        pattern=_full_match(p.pattern) if p.pattern else "",
+        pattern=values.full_match(p.pattern) if p.pattern else "",
         choices=list(p.choices),
+        type=p.type,
+        type_pattern=values.TYPE_PATTERNS.get(p.type, ""),
+        type_words=values.TYPE_WORDS.get(p.type, ""),
     )
-
-
-def _full_match(pattern: str) -> str:
-    """The pattern as bash's `=~` must match the whole value: anchored, one group."""
-    if pattern.startswith("^"):
-        pattern = pattern[1:]
-    if pattern.endswith("$") and not pattern.endswith("\\$"):
-        pattern = pattern[:-1]
-    return f"^({pattern})$"
 
 
 def _problem(p: Problem, names: list[str], fixes: dict[int, str]) -> dict:
@@ -245,8 +250,8 @@ def _problem(p: Problem, names: list[str], fixes: dict[int, str]) -> dict:
 
 
 def _step(step: Step, names: list[str]) -> ScriptStep:
-    note = " ".join((step.note or "").split())
-    base = {"title": " ".join(step.title.split()), "note": note, "timeout": step.timeout}
+    # Titles and notes are only ever printed: on one line, every control character shown.
+    base = {"title": shell.comment(step.title), "note": shell.comment(step.note or ""), "timeout": step.timeout}
     base["destructive"] = step.destructive
     text = step.run or "\n".join(v.run for v in step.variants)
     if step.lang != "bash" or not (step.run or step.variants):

@@ -14,6 +14,8 @@ import pytest
 
 from generator.core import pipeline
 from generator.core.load import load_document
+from generator.core.model.runbook import Parameter
+from generator.core.values import UNSEEN
 from generator.outputs.snippets import render_runbook, render_snippets
 from tests.conftest import ROOT, TODAY
 
@@ -333,3 +335,89 @@ def test_a_quote_in_the_chat_server_config_path_is_refused_before_it_reaches_pyt
     assert r.returncode == 2, r.stdout + r.stderr
     assert "--config-file" in r.stderr and "is refused" in r.stderr
     assert not marker.exists()
+
+
+def _render_to(folder: Path, rb) -> dict[str, Path]:
+    folder.mkdir(exist_ok=True)
+    out = {}
+    for name, text in render_runbook(rb, commit="abc1234", today=TODAY).items():
+        out[name] = folder / name
+        out[name].write_text(text, encoding="utf-8")
+    return out
+
+
+def test_no_text_from_a_runbook_can_end_what_holds_it(demo, tmp_path):
+    """A newline in `choices`, a default or a pattern once closed the here-document of the usage, and the
+    lines after it ran as the script loaded, even for --help. `kb validate` refuses such values now; the
+    scripts are built past it here, to show that they hold any text all the same."""
+    marker = tmp_path / "pwned"
+    evil = f"x\nKB_END\nKB_END_1\nEOF\ntouch {marker}\n'\"`touch {marker}`$(touch {marker})\x1b[2K"
+    rb = load_document(demo / "demo.yaml")
+    hostile = Parameter.model_construct(
+        name="EVIL", description=evil, type="choice", default=evil, required=False, pattern=evil, choices=[evil]
+    )
+    health = rb.health_check.model_copy(update={"title": evil})
+    rb = rb.model_copy(update={"title": evil, "parameters": [*rb.parameters, hostile], "health_check": health})
+    scripts = _render_to(tmp_path / "scripts", rb)
+    for script in scripts.values():
+        assert "\x1b" not in script.read_text(encoding="utf-8")  # nothing invisible in the file either
+        assert subprocess.run(["bash", "-n", str(script)], capture_output=True).returncode == 0
+        for args in (["--help"], ["--dry-run"], ["--evil", "x", "--dry-run"]):
+            r = run(script, *args, cwd=tmp_path)
+            assert r.returncode in (0, 2), r.stderr
+            assert "\x1b" not in r.stdout + r.stderr
+    assert "\\x1b[2K" in run(scripts["diagnose.sh"], "--help").stdout
+    assert not marker.exists()
+
+
+def test_dry_run_shows_escape_sequences_instead_of_sending_them(tmp_path):
+    """A command that deletes a folder, then returns to the start of the line and erases it: on a terminal
+    --dry-run showed only "echo harmless". Now every control character is written out."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    text = DEMO.replace(
+        "              - title: create it\n                run: mkdir -p ${DIR}\n",
+        '              - title: "create it \\u202e"\n'
+        f'                run: "rm -rf {victim} #\\r\\e[2K\\e[1Gecho harmless"\n',
+    )
+    (tmp_path / "demo.yaml").write_text(text, encoding="utf-8")
+    scripts = _render_to(tmp_path / "scripts", load_document(tmp_path / "demo.yaml"))
+    dry = run(scripts["fix-make-folder.sh"], "--dry-run", "--dir", str(tmp_path / "d"))
+    assert dry.returncode == 0, dry.stderr
+    assert f"$ rm -rf {victim} #\\x0d\\x1b[2K\\x1b[1Gecho harmless" in dry.stdout
+    assert "▶ 2/2 create it \\u202e ⚠️" in dry.stdout
+    assert not [ch for ch in dry.stdout if ch in UNSEEN] and victim.is_dir()
+    done = run(scripts["fix-make-folder.sh"], "--yes", "--dir", str(tmp_path / "d"))
+    assert not victim.exists()  # what ran is what --dry-run showed
+    assert "The fix ran, but verification failed." in done.stdout  # the folder it checks for was not made
+
+
+def test_a_value_reaches_arithmetic_only_as_a_plain_number(tmp_path):
+    marker = tmp_path / "pwned"
+    text = DEMO.replace(
+        "  - name: MODE\n",
+        '  - name: COUNT\n    description: how many\n    type: integer\n    default: "3"\n  - name: MODE\n',
+    ).replace("run: echo just-information", "run: '[[ ${COUNT} -lt 5 ]] && echo few || echo many'")
+    (tmp_path / "demo.yaml").write_text(text, encoding="utf-8")
+    assert pipeline.validate([tmp_path / "demo.yaml"], today=TODAY) == []
+    scripts = _render_to(tmp_path / "scripts", load_document(tmp_path / "demo.yaml"))
+    for value in (f"x[$(touch {marker})]", "a[`touch {marker}`]", "08", "1e3", " 3", "-1"):
+        for args, env in ((["--count", value], {}), ([], {"COUNT": value})):
+            r = run(scripts["diagnose.sh"], *args, "--dry-run", env=env)
+            assert r.returncode == 2 and r.stdout == "", (value, r.stdout)
+            assert "it must be a whole number" in r.stderr
+    assert not marker.exists()
+    r = run(scripts["diagnose.sh"], "--count", "7", "--dir", str(tmp_path))
+    assert "ℹ️  information only (exit code 0)\n   | many" in r.stdout
+    help_text = run(scripts["diagnose.sh"], "--help").stdout
+    assert "env COUNT; a whole number (digits only, no leading zero); default: 3" in help_text
+
+
+def test_scripts_are_never_made_with_a_reserved_parameter_name(demo):
+    rb = load_document(demo / "demo.yaml")
+    for name in ("BASH_ENV", "DRY_RUN", "PATH", "KB_X", "bad name"):
+        param = Parameter.model_construct(
+            name=name, description="x", type="string", default=None, required=False, pattern=None, choices=[]
+        )
+        with pytest.raises(ValueError, match="parameter name"):
+            render_runbook(rb.model_copy(update={"parameters": [param]}), commit="x", today=TODAY)

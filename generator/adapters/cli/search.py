@@ -76,20 +76,23 @@ def query(args: argparse.Namespace, text: str, mode: str) -> int:
 
 
 def _text(n: int, hit, page: str) -> str:
-    e = hit.entry
+    from generator.core.values import visible  # every text from a runbook, control characters shown
+
+    e = {k: visible(v) if isinstance(v, str) else v for k, v in hit.entry.items()}
     label = {"exact": "error signature", "pattern": "error pattern", "words": f"words, score {hit.score:.1f}"}[hit.tier]
     lines = [f"{n}. {e['title']}  [{label}]", f"   runbook: {e['runbook_title']} ({e['runbook']}#{e['anchor']})"]
-    lines += [f"   why: {r}" for r in hit.reasons]
+    lines += [f"   why: {visible(r)}" for r in hit.reasons]
     if e["symptoms"]:
-        lines.append(f"   symptom: {e['symptoms'][0]}")
+        lines.append(f"   symptom: {visible(e['symptoms'][0])}")
     if hit.commands:
         lines.append("   first commands:")
         for cmd in hit.commands:
-            first, *rest = cmd["run"].splitlines()
+            # Shown as it would run: an escape sequence could otherwise hide what the command does.
+            first, *rest = visible(cmd["run"]).split("\n")
             warn = "   ⚠️ changes the system" if cmd["destructive"] else ""
             lines.append(f"     $ {first}{'  …' if rest else ''}{warn}")
     if e["incidents"]:
-        lines.append(f"   incidents: {', '.join(e['incidents'])}")
-    lines.append(f"   page: {page}")
+        lines.append(f"   incidents: {', '.join(visible(i) for i in e['incidents'])}")
+    lines.append(f"   page: {visible(page)}")
     lines.append(f"   source: {e['path']}")
     return "\n".join(lines) + "\n"

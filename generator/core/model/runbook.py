@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import re
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -22,6 +23,7 @@ from generator.core.model.common import (
     Text,
     Unsorted,
 )
+from generator.core.values import ParamType, full_match, has_unseen, quoted, value_problem
 
 
 class Parameter(Strict):
@@ -31,14 +33,56 @@ class Parameter(Strict):
         description="UPPER_SNAKE_CASE; written ${NAME} in commands, --name-in-kebab-case in scripts."
     )
     description: Text
-    default: str | None = Field(None, description="Used when nobody passes a value.")
+    type: ParamType = Field(
+        "string",
+        description="What the value is; scripts refuse any other before a command runs. string: any one-line text; "
+        "integer: digits only; port: 1-65535; path: not starting with '-'; choice: one of `choices`. "
+        "Only integer and port values may be used in arithmetic or numeric tests. "
+        "Default: choice when `choices` are given, otherwise string.",
+    )
+    default: str | None = Field(None, description="Used when nobody passes a value; must be a value of the type.")
     required: bool = Field(False, description="True when there is no sensible default.")
     pattern: str | None = Field(
         None,
         description="Regular expression a value must match in full, in the syntax common to Python and POSIX ERE "
         "(scripts check it with bash's =~ before any command runs).",
     )
-    choices: list[str] = Field(default_factory=list, description="The only values allowed, if any.")
+    choices: list[str] = Field(default_factory=list, description="The only values allowed, with `type: choice`.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _choice_by_default(cls, data: Any) -> Any:
+        # Runbooks written before `type` existed: a list of choices made the parameter a choice.
+        if isinstance(data, dict) and "type" not in data and data.get("choices"):
+            return {**data, "type": "choice"}
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Parameter:
+        if self.type == "choice" and not self.choices:
+            raise ValueError(f"parameter {self.name}: `type: choice` needs a list of `choices`")
+        if self.choices and self.type != "choice":
+            raise ValueError(f"parameter {self.name}: `choices` go with `type: choice`, not `type: {self.type}`")
+        for choice in self.choices:
+            if choice == "" or has_unseen(choice):
+                raise ValueError(
+                    f"parameter {self.name}: choice {quoted(choice)} is empty or holds a control or invisible "
+                    "character; no value the scripts accept could equal it"
+                )
+        if self.pattern is not None:
+            if has_unseen(self.pattern):
+                raise ValueError(f"parameter {self.name}: the pattern holds a control or invisible character")
+            try:
+                re.compile(full_match(self.pattern))
+            except re.error as exc:
+                raise ValueError(f"parameter {self.name}: the pattern is not a regular expression ({exc})") from None
+        if self.default:
+            why = value_problem(self.default, self.type, self.pattern, self.choices)
+            if why:
+                raise ValueError(
+                    f"parameter {self.name}: the scripts would refuse the default {quoted(self.default)}: {why}"
+                )
+        return self
 
 
 class Fix(Strict):

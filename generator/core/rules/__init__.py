@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.core.findings import Finding
-from generator.core.rules import destructive, parameters, regexes, secrets, unsorted
+from generator.core.rules import arithmetic, destructive, parameters, regexes, reserved_names, secrets, unsorted
 from generator.core.rules.registry import RULES, Rule
 
 __all__ = ["RULES", "Rule", "lint_data"]
@@ -18,6 +18,8 @@ def lint_data(path: str, data: Any) -> list[Finding]:
         secrets.check(path, data)
         + destructive.check(path, data)
         + parameters.check(path, data)
+        + reserved_names.check(path, data)
+        + arithmetic.check(path, data)
         + regexes.check(path, data)
         + unsorted.check(path, data)
     )

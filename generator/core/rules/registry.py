@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.core import load, patterns
-from generator.core.rules import destructive, parameters, regexes, secrets, unsorted
+from generator.core.rules import arithmetic, destructive, parameters, regexes, reserved_names, secrets, unsorted
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,22 @@ RULES = [
         "error",
         "A command uses ${NAME} but the runbook declares no such parameter.",
         "Add `- name: NAME` with a description and a default under `parameters`.",
+    ),
+    Rule(
+        reserved_names.RULE,
+        "error",
+        "A parameter is named like a variable bash or the programs the steps run give a meaning to (BASH_ENV, "
+        "PATH, LD_PRELOAD...), like an option of the scripts (DRY_RUN, PROBLEM, YES, PLATFORM...), or KB_*; "
+        "scripts export parameters to every step, so its value would change what runs.",
+        "Rename the parameter after what it is for (APP_HOME, SERVICE_PORT...) and use the new name in the commands.",
+    ),
+    Rule(
+        arithmetic.RULE,
+        "error",
+        "A parameter that is not `type: integer` or `type: port` is used in arithmetic or a numeric test "
+        "(`$(( ))`, `(( ))`, `let`, `[[ a -lt b ]]`, a subscript); there a value such as `x[$(cmd)]` runs cmd.",
+        "Give the parameter `type: integer` or `type: port` (scripts then accept plain numbers only), "
+        "or compare it as text.",
     ),
     Rule(
         destructive.RULE,
