@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -51,8 +51,9 @@ class FileReport:
     summary: Summary | None
 
     def to_dict(self) -> dict:
+        # Located findings no longer need their needle, which may be a secret: it is never cached on disk.
         return {
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [{**f.to_dict(), "needle": ""} if f.located else f.to_dict() for f in self.findings],
             "summary": self.summary.to_dict() if self.summary else None,
         }
 
@@ -123,7 +124,7 @@ class Cache:
 def run(
     target: Target = ".",
     *,
-    documents: bool = True,
+    documents: bool | Collection[str] = True,
     strict: bool = False,
     today: dt.date | None = None,
     cache_dir: Path | None = None,
@@ -132,7 +133,8 @@ def run(
 ) -> Result:
     """Load and check the knowledge base at target: a root, or files and folders of documents.
 
-    documents=False skips building the corpus (all `kb validate` needs), so cached files are not parsed.
+    documents=False skips building the corpus (all `kb validate` needs), so cached files are not parsed;
+    a collection of paths (as discovered: root/incidents/...) loads only those into the corpus.
     A file with errors is left out of the corpus; its findings say why. Raises UsageError for a target
     that does not exist or is a FIFO or device."""
     targets = [target] if isinstance(target, str | Path) else list(target)
@@ -151,30 +153,24 @@ def run(
         raws[path] = raw
         keys[path] = Cache.key(path, raw)
 
-    loaded: dict[str, object] = {}
+    wanted = [p for p in keys if documents is True or (documents and p in documents)]
     with collection_paused():
-        if documents:
-            loaded = _load(raws, keys, memory)
-            for path, result in loaded.items():
-                hit = cache.get(keys[path])
-                if hit is not None:
-                    reports[path] = FileReport.from_dict(hit)
-                else:
-                    report = check_loaded(result)
-                    cache.put(keys[path], report.to_dict())
-                    reports[path] = report
-        else:
-            todo = []
-            for path, key in keys.items():
-                hit = cache.get(key)
-                if hit is not None:
-                    reports[path] = FileReport.from_dict(hit)
-                else:
-                    todo.append(path)
-            checked = parallel.map_batches(_check_batch, [(p, raws[p]) for p in todo], jobs)
-            for path, report in zip(todo, checked, strict=True):
-                cache.put(keys[path], report)
-                reports[path] = FileReport.from_dict(report)
+        loaded = _load({p: raws[p] for p in wanted}, keys, memory)
+        todo = []
+        for path, key in keys.items():
+            hit = cache.get(key)
+            if hit is not None:
+                reports[path] = FileReport.from_dict(hit)
+            elif path in loaded:
+                report = check_loaded(loaded[path])
+                cache.put(key, report.to_dict())
+                reports[path] = report
+            else:
+                todo.append(path)
+        checked = parallel.map_batches(_check_batch, [(p, raws[p]) for p in todo], jobs)
+        for path, report in zip(todo, checked, strict=True):
+            cache.put(keys[path], report)
+            reports[path] = FileReport.from_dict(report)
     cache.save(set(keys.values()))
 
     findings = [f for r in reports.values() for f in r.findings]
@@ -200,6 +196,8 @@ def _load(raws: dict[str, bytes], keys: dict[str, str], memory: dict | None) -> 
     """Each file's load result; from `memory` when its bytes are unchanged (the same object)."""
     from generator.core.load import load_files
 
+    if not raws:
+        return {}
     memory = memory if memory is not None else {}
     stale = [p for p in raws if memory.get(p, (None,))[0] != keys[p]]
     for path, result in zip(stale, load_files([Path(p) for p in stale], [raws[p] for p in stale]), strict=True):

@@ -87,11 +87,14 @@ def value_problem(value: str, kind: str, pattern: str | None = None, choices: li
     if kind in TYPE_PATTERNS and not re.fullmatch(TYPE_PATTERNS[kind], value):
         return f"it is not {TYPE_WORDS[kind]}"
     if pattern:
+        from generator.core import patterns  # bounded in time: a contributor's pattern may backtrack
+
+        whole = full_match(pattern)
         try:
-            if not re.fullmatch(full_match(pattern), value):
+            if patterns.compiled(whole) is not None and not patterns.fullmatch(whole, value):
                 return f"it does not match the pattern {quoted(pattern)}"
-        except re.error:
-            return None  # the pattern itself is reported where it is declared
+        except patterns.Slow:
+            return None  # cannot tell in time; the pattern itself is reported where it is declared
     if choices and value not in choices:
         return f"it is not one of the choices: {', '.join(quoted(c) for c in choices)}"
     return None

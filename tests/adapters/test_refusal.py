@@ -43,7 +43,7 @@ def test_each_command_output_refuses_a_rejected_knowledge_base(tmp_path, rule, a
     assert f"error[{rule}]" in r.stderr and "Traceback" not in r.stderr
     assert r.stdout == ""
     assert _holds(out, NEEDLE[rule]) == [] and not out.exists()
-    assert _holds(root / ".kb-cache", NEEDLE[rule]) == []  # no search index was made from it
+    assert not list((root / ".kb-cache").glob("search-*"))  # no search index was made from it
 
 
 @pytest.mark.slow

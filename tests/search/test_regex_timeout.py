@@ -13,8 +13,7 @@ import time
 import pytest
 
 from generator.core import patterns
-from generator.search import rank
-from generator.search.index import open_index
+from generator.search.engine import Engine
 from tests.conftest import MINIMAL_RUNBOOK, kb, make_kb
 
 SECONDS = 10  # `(a+)+$` on a short line ran for minutes before
@@ -107,15 +106,13 @@ def slow_index(tmp_path, monkeypatch):
     """An index holding a runaway signature, as if it had got past `kb validate` (the probe off)."""
     make_kb(tmp_path, {"runbooks/web-502.yaml": _with_signature("(a+)+$")})
     monkeypatch.setattr(patterns, "backtracking", lambda _pattern: None)
-    built = open_index(tmp_path, tmp_path / ".kb-cache")
-    assert built.errors == []
-    return built.index
+    return Engine.open(tmp_path, tmp_path / ".kb-cache")
 
 
 def test_diagnose_bounds_a_runaway_signature_and_says_which(slow_index):
     warnings: list[str] = []
     started = time.monotonic()
-    hits = rank.diagnose(slow_index, "a" * 5000 + "!", warn=warnings.append)
+    hits = slow_index.ask("a" * 5000 + "!", 5, warn=warnings.append).hits
     assert time.monotonic() - started < 3
     assert all(h.tier != "pattern" for h in hits)
     assert len(warnings) == 1 and "\n" not in warnings[0]
@@ -123,6 +120,6 @@ def test_diagnose_bounds_a_runaway_signature_and_says_which(slow_index):
 
 
 def test_diagnose_warns_on_standard_error_by_default(slow_index, capsys):
-    rank.diagnose(slow_index, "a" * 5000 + "!")
+    slow_index.ask("a" * 5000 + "!", 5)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "pattern /(a+)+$/" in err

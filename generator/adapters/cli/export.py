@@ -6,11 +6,17 @@ import argparse
 import datetime as dt
 
 from generator.adapters.cli.options import OK, add_root, load, out_folder, root_of, site_language
+from generator.core.errors import UsageError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("export", help="write the generated site pages as Markdown files, for any site engine")
-    p.add_argument("out", metavar="DIR", help="output folder")
+    p = sub.add_parser("export", help="write the site pages as Markdown for any site engine, or a JSON catalog")
+    p.add_argument("out", metavar="DIR", nargs="?", help="output folder for the pages")
+    p.add_argument(
+        "--catalog",
+        metavar="FILE.json",
+        help="also (or only) write every runbook, problem, cause, signature, alert name and page URL as JSON",
+    )
     add_root(p)
     p.add_argument("--language", help="language of the page labels (default: theme.language of mkdocs.yml)")
     p.add_argument("--site-name", default="", help="title of the home page")
@@ -22,9 +28,20 @@ def run(args: argparse.Namespace) -> int:
     from generator.core.gitinfo import short_commit
     from generator.outputs.export import export_files
 
-    out = out_folder(args.out)
+    if not (args.out or args.catalog):
+        raise UsageError("name an output folder, or --catalog FILE.json, or both")
+    out = out_folder(args.out) if args.out else None
     corpus = load(args)
     root = root_of(args)
+    if args.catalog:
+        from generator.core.fsio import write_file
+        from generator.core.site_config import site_settings
+        from generator.outputs.catalog import render_catalog
+
+        target = write_file(args.catalog, render_catalog(corpus, site_settings(root / "mkdocs.yml")))
+        print(f"wrote the catalog {target}")
+    if out is None:
+        return OK
     files = export_files(
         corpus,
         language=args.language or site_language(root),

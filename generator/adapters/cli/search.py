@@ -1,5 +1,5 @@
-"""`kb search WORDS`: runbook problems by words. Shares its options and printing with `kb diagnose`;
-imports stay lazy so a warm run starts fast."""
+"""`kb search WORDS`: what the knowledge base says about a few words. Shares its options, its answer and
+its printing with `kb diagnose`; imports stay lazy so a warm run starts fast."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import json
 import sys
 from pathlib import Path
 
-from generator.adapters.cli.options import add_format, add_root, root_of
+from generator.adapters.cli.options import FAILED, OK, add_format, add_root, root_of
 from generator.core.errors import UsageError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("search", help="find runbook problems by words, in Chinese or English")
+    p = sub.add_parser("search", help="find runbook problems, causes and incidents by words, in Chinese or English")
     p.add_argument("query", nargs="+", help="words to look for")
     add_query_options(p, limit=10)
     p.set_defaults(func=run)
@@ -33,66 +33,100 @@ def run(args: argparse.Namespace) -> int:
 
 
 def query(args: argparse.Namespace, text: str, mode: str) -> int:
-    prog = f"kb {mode}"
+    """Ask the index; print the answers, or say that nothing matches well and what is nearest."""
     if not text.strip():
         raise UsageError(f"nothing to look for (give some text{', or - and pipe it in' if mode == 'diagnose' else ''})")
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
     root = root_of(args)
-    from generator.core.site_config import runbook_url
-    from generator.search import rank
-    from generator.search.index import open_index
+    from generator.search.engine import Engine
+    from generator.search.ranking import incidents_of
 
-    built = open_index(root, Path(args.cache_dir) if args.cache_dir else root / ".kb-cache")
-    index = built.index
-    hits = rank.search(index, text, args.limit) if mode == "search" else rank.diagnose(index, text, args.limit)
-    site = index.header["site"]
+    engine = Engine.open(root, Path(args.cache_dir) if args.cache_dir else root / ".kb-cache")
+    answer = engine.ask(text, args.limit)
+    site = engine.site
+    rows = [_row(n, h, site, args.base_url, incidents_of(engine.opened.db, h)) for n, h in enumerate(answer.hits, 1)]
+    nearest = _nearest(answer.nearest)
     if args.format == "json":
-        rows = [
-            {
-                "rank": n,
-                "runbook": h.entry["runbook"],
-                "anchor": h.entry["anchor"],
-                "kind": h.entry["kind"],
-                "title": h.entry["title"],
-                "runbook_title": h.entry["runbook_title"],
-                "match": h.tier,
-                "score": round(h.score, 3),
-                "why": h.reasons,
-                "commands": h.commands,
-                "page": runbook_url(site, h.entry["runbook"], h.entry["anchor"], args.base_url),
-                "source": h.entry["path"],
-                "incidents": h.entry["incidents"],
-            }
-            for n, h in enumerate(hits, 1)
-        ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json.dumps(rows if rows else [], ensure_ascii=False, indent=2))
     else:
-        for n, h in enumerate(hits, 1):
-            print(_text(n, h, runbook_url(site, h.entry["runbook"], h.entry["anchor"], args.base_url)))
-        if not hits:
-            print(f"{prog}: nothing matched", file=sys.stderr)
-    return 0 if hits else 1
+        for row in rows:
+            print(_text(row))
+    if not rows:
+        print(f"kb {mode}: nothing matched well: the knowledge base has no good answer to this", file=sys.stderr)
+        if nearest["runbooks"]:
+            print(f"  nearest runbooks: {', '.join(nearest['runbooks'])}", file=sys.stderr)
+            print(f"  nearest services: {', '.join(nearest['services'])}", file=sys.stderr)
+    return OK if rows else FAILED
 
 
-def _text(n: int, hit, page: str) -> str:
+def _page(site: dict, hit, base: str | None) -> str:
+    from generator.core.site_config import runbook_url
+
+    if hit.kind == "incident":
+        page = f"incidents/{hit.doc}/" if site["directory_urls"] else f"incidents/{hit.doc}.html"
+        base = site["url"] if base is None else base
+        return f"{base.rstrip('/')}/{page}" if base else page
+    return runbook_url(site, hit.doc, hit.anchor, base)
+
+
+def _row(n: int, hit, site: dict, base: str | None, incidents: list[str]) -> dict:
+    d = hit.data
+    runbook = hit.doc if hit.kind != "incident" else (d.get("refs") or [""])[0].partition("#")[0]
+    return {
+        "rank": n,
+        "kind": hit.kind,
+        "runbook": runbook,
+        "anchor": hit.anchor if hit.kind != "incident" else (d.get("refs") or [""])[0].partition("#")[2],
+        "incident": hit.doc if hit.kind == "incident" else None,
+        "title": d["title"],
+        "runbook_title": d["doc_title"],
+        "match": hit.tier,
+        "score": round(hit.score, 3),
+        "why": hit.reasons,
+        "cause": {k: v for k, v in hit.cause.items() if k != "words"} if hit.cause else None,
+        "symptoms": d.get("symptoms", []),
+        "commands": hit.commands,
+        "verify": (hit.cause or {}).get("verify") or d.get("verify", []),
+        "root_cause": d.get("root_cause"),
+        "services": d.get("services", []),
+        "page": _page(site, hit, base),
+        "source": d.get("path", ""),
+        "incidents": incidents,
+    }
+
+
+def _nearest(hits) -> dict:
+    docs = list(dict.fromkeys(h.doc for h in hits if h.kind != "incident"))[:3]
+    services = list(dict.fromkeys(s for h in hits for s in h.data.get("services", [])))[:3]
+    return {"runbooks": docs, "services": services}
+
+
+def _text(row: dict) -> str:
     from generator.core.values import visible  # every text from a runbook, control characters shown
 
-    e = {k: visible(v) if isinstance(v, str) else v for k, v in hit.entry.items()}
-    label = {"exact": "error signature", "pattern": "error pattern", "words": f"words, score {hit.score:.1f}"}[hit.tier]
-    lines = [f"{n}. {e['title']}  [{label}]", f"   runbook: {e['runbook_title']} ({e['runbook']}#{e['anchor']})"]
-    lines += [f"   why: {visible(r)}" for r in hit.reasons]
-    if e["symptoms"]:
-        lines.append(f"   symptom: {visible(e['symptoms'][0])}")
-    if hit.commands:
-        lines.append("   first commands:")
-        for cmd in hit.commands:
-            # Shown as it would run: an escape sequence could otherwise hide what the command does.
-            first, *rest = visible(cmd["run"]).split("\n")
-            warn = "   ⚠️ changes the system" if cmd["destructive"] else ""
-            lines.append(f"     $ {first}{'  …' if rest else ''}{warn}")
-    if e["incidents"]:
-        lines.append(f"   incidents: {', '.join(visible(i) for i in e['incidents'])}")
-    lines.append(f"   page: {visible(page)}")
-    lines.append(f"   source: {e['path']}")
+    label = {"exact": "error signature", "pattern": "error pattern", "concept": "error concept", "entity": "named"}
+    lines = [f"{row['rank']}. {visible(row['title'])}  [{label.get(row['match'], 'words')}]"]
+    if row["kind"] == "incident":
+        lines.append(f"   incident: {visible(row['incident'])}; root cause: {visible(row['root_cause'] or '')}")
+    else:
+        lines.append(f"   runbook: {visible(row['runbook_title'])} ({row['runbook']}#{row['anchor']})")
+    if row["cause"]:
+        fix = f"; fix: {visible(row['cause']['fix'])}" if row["cause"]["fix"] else ""
+        lines.append(f"   cause: {visible(row['cause']['title'])}{fix}")
+    lines += [f"   why: {visible(r)}" for r in row["why"]]
+    if row["symptoms"]:
+        lines.append(f"   symptom: {visible(row['symptoms'][0])}")
+    for title, cmds in (("run", row["commands"]), ("verify", row["verify"])):
+        if cmds:
+            lines.append(f"   {title}:")
+            for cmd in cmds:
+                # Shown as it would run: an escape sequence could otherwise hide what the command does.
+                first, *rest = visible(cmd["run"]).split("\n")
+                warn = "   ⚠️ changes the system" if cmd["destructive"] else ""
+                lines.append(f"     $ {first}{'  …' if rest else ''}{warn}")
+    if row["incidents"]:
+        lines.append(f"   incidents: {', '.join(visible(i) for i in row['incidents'])}")
+    lines.append(f"   page: {visible(row['page'])}")
+    lines.append(f"   source: {visible(row['source'])}")
     return "\n".join(lines) + "\n"

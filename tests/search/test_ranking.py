@@ -1,11 +1,11 @@
-"""`kb diagnose` on every error line the seed write-ups quote, and `kb search` in both languages."""
+"""`kb diagnose` on every error line the seed write-ups quote, and `kb search` in both languages, through
+the index (FTS5) and the ranking."""
 
 from __future__ import annotations
 
 import pytest
 
-from generator.search import rank
-from generator.search.index import open_index
+from generator.search.engine import Engine
 from tests.conftest import ROOT
 
 NGINX_502 = "nginx-502-bad-gateway#bad-gateway"
@@ -40,39 +40,42 @@ SEED_ERROR_LINES = {
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    built = open_index(ROOT, tmp_path_factory.mktemp("cache"))
-    assert built.errors == []
-    return built.index
+def engine(tmp_path_factory):
+    return Engine.open(ROOT, tmp_path_factory.mktemp("cache"))
 
 
 def _first(hits):
-    return f"{hits[0].entry['runbook']}#{hits[0].entry['anchor']}"
+    return f"{hits[0].doc}#{hits[0].anchor}"
+
+
+def _diagnose(engine, text, limit=5):
+    return engine.ask(text, limit).hits
 
 
 @pytest.mark.parametrize("line", SEED_ERROR_LINES)
-def test_diagnose_puts_the_right_problem_first(index, line):
-    hits = rank.diagnose(index, line)
+def test_diagnose_puts_the_right_problem_first(engine, line):
+    hits = _diagnose(engine, line)
     assert _first(hits) == SEED_ERROR_LINES[line]
     assert hits[0].tier == "exact" and hits[0].reasons[0].startswith("error signature")
 
 
-def test_diagnose_says_why_and_shows_the_matched_causes_commands(index):
-    [hit, *_] = rank.diagnose(index, "OSError: Address already in use")
-    assert hit.reasons == [
+def test_diagnose_says_why_and_shows_the_matched_causes_commands(engine):
+    [hit, *_] = _diagnose(engine, "OSError: Address already in use")
+    assert hit.reasons[0] == (
         'error signature "OSError: Address already in use" '
         "(cause: 原因 1: 端口被占用; seen in Server.py 启动输出 / journalctl)"
-    ]
+    )
+    assert hit.cause["title"] == "原因 1: 端口被占用"
     assert hit.commands[0]["run"].startswith("netstat -tuln | grep ${PORT}")
     assert any(c["destructive"] for c in hit.commands)  # kill -9 is marked
 
 
-def test_a_log_excerpt_ranks_the_problem_with_the_most_specific_evidence(index):
+def test_a_log_excerpt_ranks_the_problem_with_the_most_specific_evidence(engine):
     log = """\
 2026/02/11 10:00:01 [error] 1234#0: *1 connect() failed (111: Connection refused) while connecting to upstream
 2026/02/11 10:00:01 GET /api/login HTTP/1.1 502
 """
-    hits = rank.diagnose(index, log)
+    hits = _diagnose(engine, log)
     assert _first(hits) == NGINX_502
     # Its cause's signature matched too: the reason names the cause.
     assert any("cause: Nginx proxy_pass 端口与后端监听端口不一致" in r for r in hits[0].reasons)
@@ -88,15 +91,14 @@ def test_regex_signatures_match_as_patterns(tmp_path):
         "    symptoms:\n", '    signatures:\n      - text: "exit code (137|143)"\n        match: regex\n    symptoms:\n'
     )
     (tmp_path / "runbooks/web-502.yaml").write_text(text, encoding="utf-8")
-    built = open_index(tmp_path, tmp_path / "cache")
-    [hit] = rank.diagnose(built.index, "worker 3 died with exit code 137")
-    assert hit.tier == "pattern" and hit.reasons == ['pattern /exit code (137|143)/ matched "exit code 137"']
+    [hit, *_] = _diagnose(Engine.open(tmp_path, tmp_path / "cache"), "worker 3 died with exit code 137")
+    assert hit.tier == "pattern" and hit.reasons[0] == 'pattern /exit code (137|143)/ matched "exit code 137"'
 
 
-def test_text_that_matches_no_signature_falls_back_to_words(index):
-    hits = rank.diagnose(index, "Redis 连接失败")
+def test_text_that_matches_no_signature_falls_back_to_words(engine):
+    hits = _diagnose(engine, "Redis 连接失败")
     assert _first(hits) == "voms-troubleshooting#redis-connection-failure"
-    assert hits[0].tier == "words" and "redis" in hits[0].reasons[0]
+    assert hits[0].tier in ("words", "entity", "concept") and "redis" in " ".join(hits[0].reasons)
 
 
 @pytest.mark.parametrize(
@@ -112,11 +114,34 @@ def test_text_that_matches_no_signature_falls_back_to_words(index):
         ("memory leak 内存泄漏", "chatserver-troubleshooting#memory-leak"),
     ],
 )
-def test_search_ranks_in_chinese_and_english(index, query, expected):
-    hits = rank.search(index, query)
+def test_search_ranks_in_chinese_and_english(engine, query, expected):
+    hits = _diagnose(engine, query, 10)
     assert _first(hits) == expected, [_first([h]) for h in hits]
-    assert hits[0].reasons[0].startswith("words: ")
+    assert any(r.startswith("words: ") for r in hits[0].reasons)
 
 
-def test_search_for_nothing_known_finds_nothing(index):
-    assert rank.search(index, "kubernetes etcd quorum") == []
+def test_search_for_nothing_known_finds_nothing(engine):
+    answer = engine.ask("kubernetes etcd quorum", 10)
+    assert answer.hits == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # English error text; the runbook that answers it is written in Chinese.
+        ("listen tcp :8000: bind: address already in use", "chatserver-troubleshooting#service-fails-to-start"),
+        (
+            "write /var/log/chatserver/server.log: no space left on device",
+            "chatserver-troubleshooting#log-file-too-large",
+        ),
+    ],
+)
+def test_english_error_text_finds_a_cause_written_in_chinese(engine, text, expected):
+    hits = _diagnose(engine, text)
+    assert _first(hits) == expected, [(_first([h]), h.reasons) for h in hits]
+    assert any(r.startswith("concept: ") for r in hits[0].reasons)
+
+
+def test_text_the_knowledge_base_knows_nothing_about_gets_no_answer_but_the_nearest(engine):
+    answer = engine.ask("LaTeX Error: File `tikz-cd.sty' not found. Type X to quit or <RETURN> to proceed", 5)
+    assert answer.hits == []

@@ -1,4 +1,4 @@
-"""The index on disk: reused while nothing changes, rebuilt when a file does, never trusted when damaged."""
+"""The index on disk: reused while nothing changes, updated file by file, never trusted when damaged."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import shutil
 
 import pytest
 
+from generator.core.errors import Blocked
 from generator.core.site_config import runbook_url
-from generator.search.index import open_index
+from generator.search.store import open_store
 from tests.conftest import MINIMAL_RUNBOOK
 
 
@@ -17,59 +18,59 @@ def _kb(tmp_path):
     return tmp_path
 
 
-def test_warm_run_reuses_the_index_and_an_edit_rebuilds_it(tmp_path):
+def _titles(opened) -> list[str]:
+    import json
+
+    return sorted(json.loads(d)["title"] for (d,) in opened.db.execute("SELECT data FROM entries"))
+
+
+def test_warm_run_reuses_the_index_and_an_edit_reindexes_that_file_only(tmp_path):
     root = _kb(tmp_path)
+    (root / "runbooks/web-503.yaml").write_text(MINIMAL_RUNBOOK.replace("id: web-502", "id: web-503"))
     cache = tmp_path / ".kb-cache"
-    first = open_index(root, cache)
-    assert first.rebuilt and first.index.size == 1
-    assert not open_index(root, cache).rebuilt
+    first = open_store(root, cache)
+    assert first.rebuilt == ["runbooks/web-502.yaml", "runbooks/web-503.yaml"]
+    assert open_store(root, cache).rebuilt == []
     # Same size, written right away (perhaps within the same mtime tick): the content hash catches it.
     path = root / "runbooks/web-502.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("后端未运行", "后端已停止"), encoding="utf-8")
-    again = open_index(root, cache)
-    assert again.rebuilt and again.index.entry(0)["title"] == "后端已停止"
+    again = open_store(root, cache)
+    assert again.rebuilt == ["runbooks/web-502.yaml"]
+    assert _titles(again) == ["后端已停止", "后端未运行"]
 
 
-def test_new_and_removed_files_change_the_index(tmp_path):
+def test_new_and_removed_files_change_the_index_and_a_damaged_one_is_rebuilt(tmp_path):
     root = _kb(tmp_path)
     cache = tmp_path / "cache"
-    open_index(root, cache)
-    second = MINIMAL_RUNBOOK.replace("id: web-502", "id: web-503")
+    open_store(root, cache)
+    second = MINIMAL_RUNBOOK.replace("id: web-502", "id: web-503").replace("后端未运行", "后端挂了")
     (root / "runbooks/web-503.yaml").write_text(second, encoding="utf-8")
-    assert open_index(root, cache).index.size == 2
+    assert _titles(open_store(root, cache)) == ["后端挂了", "后端未运行"]
     (root / "runbooks/web-502.yaml").unlink()
-    built = open_index(root, cache)
-    assert built.rebuilt and built.index.size == 1 and built.index.entry(0)["runbook"] == "web-503"
+    opened = open_store(root, cache)
+    assert opened.removed == ["runbooks/web-502.yaml"] and _titles(opened) == ["后端挂了"]
+    opened.db.close()
+    for f in cache.glob("search-*.sqlite"):
+        f.write_bytes(b"not a database" * 100)
+    assert _titles(open_store(root, cache)) == ["后端挂了"]
 
 
 def test_a_knowledge_base_with_errors_is_not_indexed(tmp_path):
     """The index is an output: nothing that `kb validate` rejects gets into it."""
-    from generator.core.errors import Blocked
-
     root = _kb(tmp_path)
     (root / "runbooks/broken.yaml").write_text("kind: runbook\nid: [\n", encoding="utf-8")
     with pytest.raises(Blocked) as refused:
-        open_index(root, tmp_path / "cache")
+        open_store(root, tmp_path / "cache")
     assert [f.path.rsplit("/", 1)[-1] for f in refused.value.findings] == ["broken.yaml"]
-    assert not list((tmp_path / "cache").glob("find-*.bin"))
-
-
-def test_a_damaged_index_is_rebuilt(tmp_path):
-    root = _kb(tmp_path)
-    cache = tmp_path / "cache"
-    open_index(root, cache)
-    for f in cache.glob("find-*.bin"):
-        f.write_bytes(b"KBFIND1\n\xff\xff")
-    built = open_index(root, cache)
-    assert built.rebuilt and built.index.size == 1
 
 
 def test_index_moves_with_the_folder(tmp_path):
     root = _kb(tmp_path / "a")
-    open_index(root, root / ".kb-cache")
+    open_store(root, root / ".kb-cache").db.close()
     moved = tmp_path / "b"
     shutil.copytree(root, moved)
-    assert open_index(moved, moved / ".kb-cache").index.entry(0)["path"] == "runbooks/web-502.yaml"
+    opened = open_store(moved, moved / ".kb-cache")
+    assert [p for (p,) in opened.db.execute("SELECT path FROM entries")] == ["runbooks/web-502.yaml"]
 
 
 def test_page_urls_follow_the_site_settings():

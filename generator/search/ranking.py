@@ -1,0 +1,267 @@
+"""Answers from the index: the entries that match an error text or a few words, why, and how sure.
+
+Ranking is FTS5's BM25 with weights per field, then evidence on top: an error signature found in the
+text (exact, or a pattern matched under a time bound), an error concept shared by the text and the
+entry (so English error text finds a Chinese-written cause), and a service or technology the text names
+that the knowledge base knows. An answer is shown only when the evidence is good enough: a signature of
+some length, a shared concept, or words that cover most of what the text says. Otherwise the answer is
+"no good match", with the nearest runbooks and services.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sqlite3
+import time
+from dataclasses import dataclass, field
+
+from generator.search.entries import FIELDS
+from generator.search.store import WEIGHTS
+from generator.search.tokens import STOP, words
+
+DEBUG = False
+CANDIDATES = 60
+MIN_SIGNATURE = 8  # characters: a shorter signature ("502") is a hint, not an answer on its own
+MIN_COVERAGE = 0.5  # share of the text's information (idf) an entry must hold to answer on words alone
+MIN_COVERAGE_WITH_EVIDENCE = 0.2
+MAX_QUERY_TOKENS = 256
+BROAD_CONCEPT = 0.25  # share of entries
+RELATIVE_FLOOR = 0.4  # of the best answer's score
+CONCEPT_BONUS = 1.0  # per error concept the text and the entry share (two at most)
+PATTERNS_SECONDS = 2.0  # all regex signatures of one question together
+# A past incident informs, the runbook problem it links to is what to act on; a reference row is short, so
+# BM25 favours it over the problem that explains the same code.
+KIND_WEIGHT = {"incident": 0.8, "reference": 0.9}
+MAX_CJK_WORD = 8
+
+
+@dataclass
+class Hit:
+    id: int
+    kind: str
+    doc: str
+    anchor: str
+    data: dict
+    score: float
+    tier: str = "words"  # exact | pattern | concept | entity | words
+    reasons: list[str] = field(default_factory=list)
+    confident: bool = False
+    features: dict = field(default_factory=dict)
+    cause: dict | None = None  # the cause the evidence points to, with its commands and verification
+    signature_chars: int = 0
+
+    @property
+    def commands(self) -> list[dict]:
+        if self.cause and self.cause["commands"]:
+            return self.cause["commands"]
+        return self.data.get("commands", [])
+
+
+@dataclass
+class Answer:
+    hits: list[Hit]  # confident answers only, best first
+    nearest: list[Hit]  # the best candidates when there is no confident answer
+    concepts: list[str] = field(default_factory=list)
+
+
+class Query:
+    def __init__(self, db: sqlite3.Connection, text: str, tag, describe):
+        self.db, self.text = db, text
+        self.folded = text.casefold()
+        self.n = db.execute("SELECT count(*) FROM entries").fetchone()[0] or 1
+        self.concepts = tag(text)
+        self.describe = describe  # concept id -> a short label for the reasons
+        self.tokens = self._tokens()
+        self.df = {t: self._df(t) for t in self.tokens}
+        # For how much of the text an entry covers, a Chinese word counts once: not again as its parts.
+        self.cover = [t for t in self.tokens if not any(t != u and t in u for u in self.tokens)]
+        # A concept that tags a large share of the entries says little on its own.
+        self.broad = {c for c in self.concepts if self._df(c, "concepts") > BROAD_CONCEPT * self.n}
+
+    def _df(self, term: str, column: str | None = None) -> int:
+        if column:
+            row = self.db.execute("SELECT doc FROM vocab_col WHERE term = ? AND col = ?", (term, column)).fetchone()
+        else:
+            row = self.db.execute("SELECT doc FROM vocab WHERE term = ?", (term,)).fetchone()
+        return row[0] if row else 0
+
+    def _known_code(self, term: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM vocab_col WHERE term = ? AND col IN ('codes', 'signatures') LIMIT 1", (term,)
+        ).fetchone()
+        return row is not None
+
+    def _tokens(self) -> list[str]:
+        """Informative tokens: English words (numbers and single letters only when the knowledge base
+        knows them as codes), and the known words inside each Chinese run."""
+        out: list[str] = []
+        for run, chinese in words(self.text):
+            if chinese:
+                out += self._cjk(run)
+            elif run in STOP or (run.isdigit() or len(run) == 1) and not self._known_code(run):
+                continue
+            else:
+                out.append(run)
+        return list(dict.fromkeys(out))[:MAX_QUERY_TOKENS]
+
+    def _cjk(self, run: str) -> list[str]:
+        found, covered = [], [False] * len(run)
+        for i in range(len(run)):
+            for j in range(min(len(run), i + MAX_CJK_WORD), i + 1, -1):
+                if self._df(run[i:j]):
+                    found.append(run[i:j])
+                    covered[i:j] = [True] * (j - i)
+        return found  # a lone character (的, 了, 被) says little; the words around it say it
+
+    def idf(self, term: str) -> float:
+        df = self.df.get(term, 0)
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def candidates(self) -> list[tuple[int, float]]:
+        terms = [f'"{t}"' for t in self.tokens] + [f'concepts:"{c}"' for c in self.concepts]
+        if not terms:
+            return []
+        weights = ", ".join(str(WEIGHTS[f]) for f in FIELDS)
+        rows = self.db.execute(
+            f"SELECT rowid, bm25(fts, {weights}) FROM fts WHERE fts MATCH ? ORDER BY 2 LIMIT ?",
+            (" OR ".join(terms), CANDIDATES),
+        ).fetchall()
+        return [(rowid, -score) for rowid, score in rows]
+
+
+def answer(db: sqlite3.Connection, text: str, limit: int, tag, describe, timeout) -> Answer:
+    q = Query(db, text, tag, describe)
+    scores = dict(q.candidates())
+    evidence = _signatures(db, text, q.folded, timeout)
+    for entry in evidence:
+        scores.setdefault(entry, 0.0)
+    if not scores:
+        return Answer([], [], q.concepts)
+    top = max(scores.values()) or 1.0
+    hits = []
+    rows = {r[0]: r for r in _rows(db, list(scores))}
+    for rowid, bm in scores.items():
+        _, kind, doc, anchor, data, fields = rows[rowid]
+        hit = Hit(rowid, kind, doc, anchor, json.loads(data), bm / top)
+        _judge(hit, q, fields, evidence.get(rowid, []))
+        hits.append(hit)
+    hits.sort(key=lambda h: (-h.score, h.id))
+    seen: set[tuple[str, str]] = set()
+    hits = [h for h in hits if (h.doc, h.anchor) not in seen and not seen.add((h.doc, h.anchor))]
+    confident = [h for h in hits if h.confident]
+    # An answer far below the best one is a weak match, not a second answer, unless a signature says so.
+    best = confident[0].score if confident else 0.0
+    confident = [h for h in confident if h.signature_chars >= MIN_SIGNATURE or h.score >= RELATIVE_FLOOR * best]
+    confident = confident[:limit]
+    return Answer(confident, hits[:limit] if not confident or DEBUG else [], q.concepts)
+
+
+def incidents_of(db: sqlite3.Connection, hit: Hit) -> list[str]:
+    """Incidents that used the hit's runbook, problem or cause."""
+    if hit.kind == "incident":
+        return []
+    targets = [hit.doc, f"{hit.doc}#{hit.anchor}"] + ([f"{hit.doc}#{hit.cause['id']}"] if hit.cause else [])
+    rows = db.execute(
+        "SELECT DISTINCT e.doc FROM refs r JOIN entries e ON e.id = r.entry WHERE r.target IN (?, ?, ?) ORDER BY 1",
+        (*targets, targets[-1])[:3],
+    )
+    return [r[0] for r in rows]
+
+
+def _rows(db: sqlite3.Connection, ids: list[int]):
+    marks = ",".join("?" * len(ids))
+    cols = ", ".join(f"f.{c}" for c in FIELDS)
+    for row in db.execute(
+        f"SELECT e.id, e.kind, e.doc, e.anchor, e.data, {cols} FROM entries e JOIN fts f ON f.rowid = e.id "
+        f"WHERE e.id IN ({marks})",
+        ids,
+    ):
+        yield (*row[:5], dict(zip(FIELDS, row[5:], strict=True)))
+
+
+def _signatures(db: sqlite3.Connection, text: str, folded: str, timeout) -> dict[int, list[tuple]]:
+    """Entries whose error signatures occur in the text: entry -> [(signature, exact|regex, cause, source, shown)]."""
+    found: dict[int, list[tuple]] = {}
+    lines = text.splitlines() or [text]
+    deadline = time.monotonic() + PATTERNS_SECONDS
+    for entry, sig, match, cause, source in db.execute("SELECT entry, text, match, cause, source FROM sigs"):
+        if match == "exact":
+            if sig.casefold() in folded:
+                found.setdefault(entry, []).append((sig, match, cause, source, sig))
+        elif time.monotonic() < deadline:  # many slow patterns must not add up to a hang either
+            shown = timeout(sig, lines)
+            if shown is not None:
+                found.setdefault(entry, []).append((sig, match, cause, source, shown))
+    return found
+
+
+def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> None:
+    """Score the hit on its evidence, say why it matched, and decide whether it is an answer."""
+    entry_tokens = {t for f in FIELDS if f not in ("concepts", "entities") for t in fields[f].split()}
+    entities = set(fields["entities"].split())
+    concepts = set(fields["concepts"].split())
+    shared = [c for c in q.concepts if c in concepts]
+    named = [t for t in q.tokens if t in entities]
+    matched = [t for t in q.cover if t in entry_tokens]
+    total = sum(q.idf(t) for t in q.cover) or 1.0
+    coverage = sum(q.idf(t) for t in matched) / total
+    known = sum(q.idf(t) for t in q.cover if q.df.get(t)) or 1.0
+    hit.features = {
+        "coverage": coverage,
+        "matched_idf": sum(q.idf(t) for t in matched),
+        "known_coverage": sum(q.idf(t) for t in matched) / known,
+        "shared": len(shared),
+        "broad_only": bool(shared) and all(c in q.broad for c in shared),
+        "named": len(named),
+        "sig": 0,
+    }
+    causes = hit.data.get("causes", [])
+    for sig, match, cause, source, shown in sigs:
+        where = []
+        if 0 <= cause < len(causes):
+            where.append(f"cause: {causes[cause]['title']}")
+            hit.cause = hit.cause or causes[cause]
+        if source:
+            where.append(f"seen in {source}")
+        label = f'error signature "{sig}"' if match == "exact" else f'pattern /{sig}/ matched "{shown[:120]}"'
+        hit.reasons.append(label + (f" ({'; '.join(where)})" if where else ""))
+        whole = match == "exact" and sig.casefold() == q.folded.strip()  # typed exactly the signature
+        hit.signature_chars += (len(sig) * (3 if whole else 1)) if match == "exact" else min(len(shown), 40)
+    if sigs:
+        hit.tier = "exact" if any(s[1] == "exact" for s in sigs) else "pattern"
+    elif shared:
+        hit.tier = "concept"
+    elif named:
+        hit.tier = "entity"
+    if shared:
+        hit.reasons.append("concept: " + ", ".join(q.describe(c) for c in shared))
+    if named:
+        hit.reasons.append("names: " + ", ".join(named))
+    if matched:
+        hit.reasons.append("words: " + ", ".join(matched[:12]))
+    hit.features["sig"] = hit.signature_chars
+    hit.score += min(hit.signature_chars / 20, 1.5) + CONCEPT_BONUS * min(len(shared), 2) + 1.5 * bool(named)
+    hit.score += coverage
+    hit.score *= KIND_WEIGHT.get(hit.kind, 1.0)
+    hit.confident = (
+        hit.signature_chars >= MIN_SIGNATURE
+        or any(c not in q.broad for c in shared)
+        or (bool(shared) and coverage >= MIN_COVERAGE_WITH_EVIDENCE)
+        or (bool(named) and coverage >= MIN_COVERAGE_WITH_EVIDENCE and len(matched) >= 2)
+        or coverage >= MIN_COVERAGE
+    )
+    if hit.cause is None and causes:
+        hit.cause = _closest_cause(causes, q.tokens)
+
+
+def _closest_cause(causes: list[dict], tokens: list[str]) -> dict | None:
+    """The cause whose own words share most with the text, when no signature names one."""
+    best, best_n = None, 0
+    for c in causes:
+        folded = c["words"].casefold()
+        n = sum(1 for t in tokens if re.search(re.escape(t), folded))
+        if n > best_n:
+            best, best_n = c, n
+    return best

@@ -1,0 +1,211 @@
+"""The search index: one SQLite database with an FTS5 table, kept in step with the files one by one.
+
+A warm run stats the knowledge base's files and compares size and modification time with what the
+index holds (and, for files written moments before they were indexed, their content hash). Only files
+that changed are loaded again, through the one pipeline (which refuses a knowledge base with errors),
+and only their rows are replaced; a deleted file's rows go. The database's name carries the code
+fingerprint, the ops dictionary and the knowledge base's own concepts, so a change to any of them
+builds a new index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.core.errors import Blocked
+from generator.core.fingerprint import code_fingerprint
+
+USER_DICT = Path("search/ops-terms.txt")  # the site search's jieba dictionary, relative to the root
+CONCEPTS = Path("search/concepts.yaml")  # a knowledge base's own concepts, same shape as the shipped file
+MKDOCS_YML = Path("mkdocs.yml")
+RACY_NS = 3_000_000_000  # a file this recent when indexed may change again without a new mtime
+WEIGHTS = {
+    "signatures": 8.0,
+    "titles": 5.0,
+    "symptoms": 3.0,
+    "causes": 3.0,
+    "fixes": 1.5,
+    "commands": 1.0,
+    "body": 0.5,
+    "concepts": 4.0,
+    "entities": 3.0,
+    "codes": 4.0,
+}
+
+# Fields hold tokens already split (Chinese segmented by jieba): the tokenizer only splits on spaces.
+TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '-_'"
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INT, mtime_ns INT, digest TEXT, indexed_ns INT);
+CREATE TABLE IF NOT EXISTS entries(id INTEGER PRIMARY KEY, path TEXT, kind TEXT, doc TEXT, anchor TEXT, data TEXT);
+CREATE INDEX IF NOT EXISTS entries_path ON entries(path);
+CREATE TABLE IF NOT EXISTS sigs(entry INT, text TEXT, match TEXT, cause INT, source TEXT);
+CREATE INDEX IF NOT EXISTS sigs_entry ON sigs(entry);
+CREATE TABLE IF NOT EXISTS refs(entry INT, target TEXT);  -- an incident entry -> runbook, runbook#anchor
+CREATE INDEX IF NOT EXISTS refs_target ON refs(target);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5({", ".join(WEIGHTS)}, tokenize="{TOKENIZE}");
+CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row');
+CREATE VIRTUAL TABLE IF NOT EXISTS vocab_col USING fts5vocab(fts, 'col');
+"""
+
+
+@dataclass
+class Opened:
+    db: sqlite3.Connection
+    rebuilt: list[str]  # files (re)indexed by this call, relative to the root
+    removed: list[str]
+
+    def meta(self, key: str):
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+
+def _extras_key(root: Path) -> str:
+    h = hashlib.blake2b(code_fingerprint().encode(), digest_size=8)
+    for extra in (USER_DICT, CONCEPTS):
+        try:
+            h.update(extra.as_posix().encode() + b"\0" + (root / extra).read_bytes())
+        except OSError:
+            h.update(extra.as_posix().encode() + b" missing")
+    return h.hexdigest()
+
+
+def _stats(root: Path) -> dict[str, tuple[int, int]]:
+    """Documents of the knowledge base (relative path -> size, mtime); links and special files are left
+    to the pipeline, which refuses them."""
+    from generator.core.paths import discover
+
+    found = discover([root])
+    if found.refused:
+        raise Blocked(found.refused)
+    out = {}
+    for p in found.files:
+        st = p.stat()
+        out[p.relative_to(root).as_posix()] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def open_store(root: Path, cache_dir: Path) -> Opened:
+    """The index of the knowledge base at root, brought up to date first. Raises Blocked when the files
+    that changed (or any other file) have findings that `kb validate` rejects."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    name = f"search-{_extras_key(root)}.sqlite"
+    for old in cache_dir.glob("search-*.sqlite*"):
+        if not old.name.startswith(name):
+            old.unlink(missing_ok=True)  # made by other code, or for another dictionary
+    on_disk = _stats(root)  # links and special files refused before anything is written
+    created = not (cache_dir / name).exists()
+    db = sqlite3.connect(cache_dir / name, isolation_level=None)
+    try:
+        db.executescript(SCHEMA)
+    except sqlite3.DatabaseError:  # a damaged index is rebuilt, never trusted
+        db.close()
+        (cache_dir / name).unlink(missing_ok=True)
+        db = sqlite3.connect(cache_dir / name, isolation_level=None)
+        db.executescript(SCHEMA)
+    known = {
+        p: (s, m, d, i) for p, s, m, d, i in db.execute("SELECT path, size, mtime_ns, digest, indexed_ns FROM files")
+    }
+    changed = []
+    for path, (size, mtime) in on_disk.items():
+        old = known.get(path)
+        if old is None or old[:2] != (size, mtime):
+            changed.append(path)
+        elif mtime >= old[3] - RACY_NS and _digest(root / path) != old[2]:
+            changed.append(path)  # written in the same clock tick as it was indexed
+    removed = sorted(set(known) - set(on_disk))
+    site_stamp = _stamp(root / MKDOCS_YML)
+    if changed or removed or _meta(db, "site_stamp") != site_stamp:
+        try:
+            _update(db, root, cache_dir, sorted(changed), removed, on_disk, site_stamp)
+        except Blocked:
+            db.close()
+            if created:  # no index at all rather than an empty one made from a rejected knowledge base
+                (cache_dir / name).unlink(missing_ok=True)
+            raise
+    return Opened(db, sorted(changed), removed)
+
+
+def _stamp(path: Path) -> list | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _meta(db: sqlite3.Connection, key: str):
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def _update(db, root: Path, cache_dir: Path, changed: list[str], removed: list[str], on_disk, site_stamp) -> None:
+    from generator.core import pipeline
+    from generator.core.site_config import site_settings
+    from generator.search.concepts import load as load_concepts
+    from generator.search.entries import FIELDS, entries, tokenized
+    from generator.search.tokens import segmenter
+
+    wanted = {str(root / p) for p in changed}
+    result = pipeline.run(root, documents=wanted, cache_dir=cache_dir)
+    if result.errors:
+        raise Blocked(result.errors)
+    docs = {Path(result.corpus.paths[d.id]).relative_to(root).as_posix(): d for d in result.corpus.documents}
+    if changed:
+        user = root / USER_DICT
+        cut = segmenter(user if user.is_file() else None)
+        extra = root / CONCEPTS
+        vocabulary = load_concepts(extra if extra.is_file() else None)
+    now = time.time_ns()
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for path in [*removed, *changed]:
+            ids = [r[0] for r in db.execute("SELECT id FROM entries WHERE path = ?", (path,))]
+            db.executemany("DELETE FROM fts WHERE rowid = ?", [(i,) for i in ids])
+            db.executemany("DELETE FROM sigs WHERE entry = ?", [(i,) for i in ids])
+            db.executemany("DELETE FROM refs WHERE entry = ?", [(i,) for i in ids])
+            db.execute("DELETE FROM entries WHERE path = ?", (path,))
+            db.execute("DELETE FROM files WHERE path = ?", (path,))
+        for path in changed:
+            doc = docs.get(path)
+            for e in entries(doc, path) if doc is not None else []:
+                e.data["path"] = path
+                cur = db.execute(
+                    "INSERT INTO entries(path, kind, doc, anchor, data) VALUES (?, ?, ?, ?, ?)",
+                    (path, e.kind, e.doc, e.anchor, json.dumps(e.data, ensure_ascii=False)),
+                )
+                fields = tokenized(e, cut, vocabulary.tag)
+                db.execute(
+                    f"INSERT INTO fts(rowid, {', '.join(FIELDS)}) VALUES (?{', ?' * len(FIELDS)})",
+                    (cur.lastrowid, *(fields[f] for f in FIELDS)),
+                )
+                db.executemany(
+                    "INSERT INTO sigs(entry, text, match, cause, source) VALUES (?, ?, ?, ?, ?)",
+                    [(cur.lastrowid, *s) for s in e.signatures],
+                )
+                refs = {r for ref in e.data.get("refs", []) for r in (ref, ref.partition("#")[0])}
+                db.executemany("INSERT INTO refs(entry, target) VALUES (?, ?)", [(cur.lastrowid, r) for r in refs])
+            size, mtime = on_disk[path]
+            db.execute(
+                "INSERT INTO files(path, size, mtime_ns, digest, indexed_ns) VALUES (?, ?, ?, ?, ?)",
+                (path, size, mtime, _digest(root / path), now),
+            )
+        _set(db, "site", site_settings(root / MKDOCS_YML))
+        _set(db, "site_stamp", site_stamp)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _set(db, key: str, value) -> None:
+    db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, json.dumps(value, ensure_ascii=False)))
