@@ -23,15 +23,10 @@ import re._constants as _sre  # the regex parser's node types, to find anchors a
 import re._parser as _sre_parse
 import typing
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
-
-import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo
-
-from generator.core import fastyaml
+from typing import Any, Literal
 
 DATA = Path(__file__).with_name("concepts.yaml")
 
@@ -64,7 +59,6 @@ FLAGS = re.IGNORECASE | re.ASCII
 PROBES = ("", " ", "-", "0", "1", "2", "9", "28", "137", "404", "502", "2024", "a", "e", "i", "x", "I")
 MIN_ANCHOR = 3  # an anchor shorter than this filters nothing; such a pattern runs on every text
 
-_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
@@ -78,85 +72,10 @@ class ConceptError(ValueError):
         super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
 
 
-# --- checks on single values --------------------------------------------------------------------
-
-
 @cache
 def compiled(pattern: str) -> re.Pattern[str]:
     """A concept pattern, compiled once per process (the `re` module's own cache holds only 512)."""
     return re.compile(pattern, FLAGS)
-
-
-def _trusted(info: ValidationInfo) -> bool:
-    return bool(info.context and info.context.get("trusted"))
-
-
-def _check_pattern(pattern: str, info: ValidationInfo) -> str:
-    if _trusted(info):  # the shipped file: its tests run these checks
-        return pattern
-    try:
-        rx = compiled(pattern)
-    except re.error as exc:
-        raise ValueError(f"invalid regex {pattern!r}: {exc}") from None
-    for probe in PROBES:
-        if rx.search(probe):
-            raise ValueError(f"regex {pattern!r} matches {probe!r} on its own; anchor it on distinctive words")
-    risk = nesting_risk(pattern)
-    if risk:
-        raise ValueError(f"regex {pattern!r} {risk}")
-    return pattern
-
-
-def _check_en(term: str) -> str:
-    term = " ".join(term.split())
-    if _CJK.search(term):
-        raise ValueError(f"English term {term!r} has Chinese characters; list it under zh")
-    if len("".join(_words(term))) < 3:
-        raise ValueError(f"English term {term!r} is too short to mean anything on its own")
-    return term
-
-
-def _check_zh(term: str) -> str:
-    term = " ".join(term.split())
-    if not _CJK.search(term):
-        raise ValueError(f"Chinese term {term!r} has no Chinese characters; list it under en")
-    if len(_squeeze(term)) < 2:
-        raise ValueError(f"Chinese term {term!r} is too short to mean anything on its own")
-    return term
-
-
-def _check_example(example: str) -> str:
-    if not example.strip():
-        raise ValueError("an example is empty")
-    return example
-
-
-Pattern = Annotated[str, AfterValidator(_check_pattern)]
-EnTerm = Annotated[str, AfterValidator(_check_en)]
-ZhTerm = Annotated[str, AfterValidator(_check_zh)]
-Example = Annotated[str, AfterValidator(_check_example)]
-ConceptId = Annotated[str, Field(pattern=_ID)]
-
-
-class Concept(BaseModel):
-    """One entry of a concepts file. In a knowledge base's own file, an entry whose id exists already
-    extends that concept: its lists are added to the existing ones."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: ConceptId
-    family: Family
-    en: list[EnTerm] = []
-    zh: list[ZhTerm] = []
-    patterns: list[Pattern] = []
-    examples: list[Example] = []
-    related: list[ConceptId] = []
-
-
-class ConceptFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    concepts: list[Concept]
 
 
 # --- regex analysis -----------------------------------------------------------------------------
@@ -364,85 +283,17 @@ def _occurs(term: str, text: str) -> bool:
     return False
 
 
-# --- loading ------------------------------------------------------------------------------------
+@dataclass
+class Concept:
+    """One concept as tagging uses it: plain data, so a vocabulary loads without the file's validators."""
 
-
-def _read(path: Path) -> tuple[str, list[dict]]:
-    """The file's text and its raw concept entries; a YAML error is located."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConceptError(str(path), None, f"cannot read the file: {exc}") from None
-    try:
-        data = fastyaml.load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        context = exc.context_mark
-        if exc.problem and exc.context and context and mark and context.line != mark.line:
-            problem += f" ({exc.context.strip()} at line {context.line + 1})"
-        raise ConceptError(str(path), mark.line + 1 if mark else None, f"YAML: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise ConceptError(str(path), None, f"YAML: {exc}") from None
-    return text, data
-
-
-def _line(text: str, loc: Sequence[str | int]) -> int | None:
-    """Line (1-based) of the node at loc (keys and indexes), or of its nearest existing parent."""
-    try:
-        node = yaml.compose(text, Loader=fastyaml.Loader)
-    except yaml.YAMLError:
-        return None
-    line = node.start_mark.line + 1 if node else None
-    for step in loc:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if getattr(k, "value", None) == step), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-            node = node.value[step]
-        else:
-            node = None
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-    return line
-
-
-def _parse(path: Path, trusted: bool) -> tuple[str, list[Concept]]:
-    text, data = _read(path)
-    if not isinstance(data, dict):
-        raise ConceptError(str(path), 1, "the file must be a mapping with a 'concepts' list")
-    try:
-        return text, ConceptFile.model_validate(data, context={"trusted": trusted}).concepts
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        loc = tuple(err["loc"])
-        where = ".".join(f"[{s}]" if isinstance(s, int) else str(s) for s in loc).replace(".[", "[")
-        message = str(err["msg"]).removeprefix("Value error, ")
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise ConceptError(str(path), _line(text, loc), f"{where or 'file'}: {message}{more}") from None
-
-
-@dataclass(frozen=True)
-class _Source:
-    """Where an entry came from, to locate problems found after merging."""
-
-    path: Path
-    text: str
-    index: int
-    trusted: bool
-
-    def error(self, message: str, *field: str | int) -> ConceptError:
-        return ConceptError(str(self.path), _line(self.text, ("concepts", self.index, *field)), message)
-
-
-def _merge(base: dict[str, Concept], entry: Concept) -> None:
-    old = base.get(entry.id)
-    if old is None:
-        base[entry.id] = entry.model_copy(deep=True)
-        return
-    for name in ("en", "zh", "patterns", "examples", "related"):
-        items: list[str] = getattr(old, name)
-        items += [x for x in getattr(entry, name) if x not in items]
+    id: str
+    family: str
+    en: list[str] = field(default_factory=list)
+    zh: list[str] = field(default_factory=list)
+    patterns: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
 
 
 def _trie(words: Iterable[str]) -> str:
@@ -587,50 +438,50 @@ class Vocabulary:
 
 
 def load(extra: Path | None = None, *, verify: bool = False) -> Vocabulary:
-    """The shipped concepts, merged with a knowledge base's own concepts file if one is given.
+    """The shipped concepts merged with a knowledge base's own file, checked (see concept_file.load)."""
+    from generator.search import concept_file
 
-    In the extra file an entry may add a concept or extend an existing one (same id and family:
-    its terms, patterns, examples and related ids are added). Every problem is a ConceptError
-    located at path:line: a malformed file, a duplicate id within one file, an id reused with another
-    family, a related id that does not exist, an unsafe or invalid regex, an example that none of its
-    concept's patterns match. The shipped file's regexes and examples are checked by its tests, so
-    they are checked here only with verify=True; the extra file's always are.
-    """
-    entries: list[tuple[Concept, _Source]] = []
-    concepts: dict[str, Concept] = {}
-    for path in [DATA, extra] if extra is not None else [DATA]:
-        trusted = path is DATA and not verify
-        text, parsed = _parse(path, trusted)
-        seen: dict[str, int] = {}
-        for n, c in enumerate(parsed):
-            source = _Source(path, text, n, trusted)
-            if c.id in seen:
-                raise source.error(f"concept '{c.id}' is already defined at entry {seen[c.id]} of this file", "id")
-            seen[c.id] = n
-            old = concepts.get(c.id)
-            if old is not None and old.family != c.family:
-                raise source.error(
-                    f"concept '{c.id}' is of family '{old.family}' already; an entry that extends it cannot make it "
-                    f"'{c.family}' (choose another id for a new concept)",
-                    "family",
-                )
-            _merge(concepts, c)
-            entries.append((c, source))
-    for c, source in entries:
-        for k, r in enumerate(c.related):
-            if r not in concepts:
-                raise source.error(f"concept '{c.id}': related concept '{r}' does not exist", "related", k)
-        merged = concepts[c.id]
-        if not (merged.en or merged.zh or merged.patterns):
-            raise source.error(f"concept '{c.id}' has no terms and no patterns: nothing can tag it", "id")
-        if source.trusted:
-            continue
-        for k, example in enumerate(c.examples):
-            if not any(compiled(p).search(example) for p in merged.patterns):
-                raise source.error(
-                    f"concept '{c.id}': example {example!r} is matched by none of its patterns", "examples", k
-                )
-    return Vocabulary(concepts)
+    return concept_file.load(extra, verify=verify)
+
+
+def cached(extra: Path | None, cache_dir: Path) -> Vocabulary:
+    """load(extra), kept in cache_dir between runs: a warm `kb diagnose` neither parses nor validates the
+    files again. The cache's name carries the code fingerprint and the extra file's content."""
+    import hashlib
+    import pickle
+
+    from generator.core.fingerprint import code_fingerprint
+
+    h = hashlib.blake2b(code_fingerprint().encode(), digest_size=8)
+    if extra is not None:
+        h.update(extra.read_bytes())
+    path = cache_dir / f"concepts-{h.hexdigest()}.pickle"
+    try:
+        with path.open("rb") as f:
+            vocabulary = pickle.load(f)  # our own file, written below by this same code
+        if isinstance(vocabulary, Vocabulary):
+            return vocabulary
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+        pass
+    vocabulary = load(extra)
+    try:
+        from generator.core.fsio import write_file
+
+        for old in cache_dir.glob("concepts-*.pickle"):
+            old.unlink(missing_ok=True)
+        write_file(path, pickle.dumps(vocabulary), root=cache_dir)
+    except OSError:
+        pass  # no cache: the next run loads the files again
+    return vocabulary
+
+
+def __getattr__(name: str):
+    """The file's model and errors, from concept_file, imported only when asked for."""
+    if name in ("ConceptFile", "ConceptEntry"):
+        from generator.search import concept_file
+
+        return getattr(concept_file, name)
+    raise AttributeError(name)
 
 
 @cache

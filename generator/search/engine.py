@@ -19,20 +19,21 @@ def _warn(message: str) -> None:
 class Engine:
     opened: Opened
     root: Path
+    cache_dir: Path
 
     @classmethod
     def open(cls, root: Path, cache_dir: Path) -> Engine:
-        return cls(open_store(root, cache_dir), root)
+        return cls(open_store(root, cache_dir), root, cache_dir)
 
     @property
     def site(self) -> dict:
         return self.opened.meta("site") or {"url": "", "directory_urls": True, "language": "en"}
 
     def _vocabulary(self):
-        from generator.search.concepts import load
+        from generator.search.concepts import cached
 
         extra = self.root / CONCEPTS
-        return load(extra if extra.is_file() else None)
+        return cached(extra if extra.is_file() else None, self.cache_dir)
 
     def ask(self, text: str, limit: int, warn: Callable[[str], None] = _warn) -> ranking.Answer:
         """The answers to an error text or a few words. `warn` gets one line per signature pattern that ran
@@ -55,4 +56,3 @@ class Engine:
             return m.group(0) if m else None
 
         return ranking.answer(self.opened.db, text, limit, vocabulary.tag, describe, search)
-

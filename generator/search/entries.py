@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from generator.core.model import Document, Incident, Runbook
 from generator.core.model.common import Step
 from generator.core.model.runbook import Problem
+from generator.search.store import FIELDS
 from generator.search.tokens import index_tokens
 
-# Field order is the order of the columns and of their weights in store.py.
-FIELDS = ("signatures", "titles", "symptoms", "causes", "fixes", "commands", "body", "concepts", "entities", "codes")
 FIRST_COMMANDS = 3
 _CODE = re.compile(r"(?<![\w.])(?:[1-9]\d{1,5}|[A-Z][A-Z0-9_]{2,})(?![\w.])")  # 502, 1045, 137, ENOSPC, OOMKilled
 

@@ -17,8 +17,7 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 
-from generator.search.entries import FIELDS
-from generator.search.store import WEIGHTS
+from generator.search.store import FIELDS, WEIGHTS
 from generator.search.tokens import STOP, words
 
 DEBUG = False

@@ -36,6 +36,7 @@ WEIGHTS = {
     "entities": 3.0,
     "codes": 4.0,
 }
+FIELDS = tuple(WEIGHTS)  # the columns, in order
 
 # Fields hold tokens already split (Chinese segmented by jieba): the tokenizer only splits on spaces.
 TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '-_'"
