@@ -149,6 +149,9 @@ def answer(db: sqlite3.Connection, text: str, limit: int, tag, describe, timeout
     hits.sort(key=lambda h: (-h.score, h.id))
     seen: set[tuple[str, str]] = set()
     hits = [h for h in hits if (h.doc, h.anchor) not in seen and not seen.add((h.doc, h.anchor))]
+    # An incident whose runbook problem is among the answers is shown under that problem, not again.
+    problems = {f"{h.doc}#{h.anchor}" for h in hits if h.kind != "incident" and h.confident}
+    hits = [h for h in hits if h.kind != "incident" or not set(h.data.get("refs", [])) & problems]
     confident = [h for h in hits if h.confident]
     # An answer far below the best one is a weak match, not a second answer, unless a signature says so.
     best = confident[0].score if confident else 0.0
