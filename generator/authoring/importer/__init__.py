@@ -24,7 +24,7 @@ from generator.authoring.importer.layout import layout, meta_lines
 from generator.authoring.importer.output import check
 from generator.authoring.importer.params import declare_parameters
 from generator.authoring.importer.runbook import RunbookDraft
-from generator.authoring.importer.safety import make_valid, sanitize
+from generator.authoring.importer.safety import fix_data, make_valid, sanitize
 from generator.authoring.importer.source import Source, prepare
 from generator.authoring.importer.text import has_cjk, norm, one_line, plain, slug
 from generator.authoring.importer.vocab import is_label, role
@@ -141,7 +141,7 @@ def draft(
     redacted = sanitize(data, ctx, src)
     header = _header(name, today, src, schema or f"../schema/{kind}.schema.json", header_extra)
     pieces, commands = coverage.pieces(src)
-    make_valid(data, ctx, header)
+    fix_data(data, ctx)
     _cover(ctx, header, doc, pieces, [data])
     text = make_valid(data, ctx, header)
     parts, texts = [data], [text]
@@ -356,14 +356,15 @@ def _cover(
     for piece in pieces:
         if all(hay.has(part) for part in piece.parts):
             continue
-        raw = norm(piece.raw.strip().lstrip("#").strip() if piece.heading else piece.raw)
+        heading = piece.heading or piece.line in doc.label_lines
+        raw = norm(plain(piece.raw).lstrip("#").strip().rstrip(":：") if heading else piece.raw)
         for what, secret in find_secrets(raw):
             raw = raw.replace(secret, f"<redacted {what}>")
         if all(hay.has(part) for part in [raw]) and raw != norm(piece.raw):
             continue  # found once its secret is redacted, as the draft has it
         where = ctx.taken.get(piece.line) if piece.line else None
         if where is not None and id(where[0]) in reachable:
-            ctx.comment(where[0], where[1], f'{"from" if piece.heading else "written"}: "{raw}"')
+            ctx.comment(where[0], where[1], f'{"from" if heading else "written"}: "{raw}"')
         elif piece.line == 0:
             header.append(f"kept: {raw}")
         else:

@@ -53,7 +53,17 @@ class Block:
     @property
     def introduces(self) -> bool:
         """A short text ending in a colon: it says what the next block is."""
-        return self.kind == "text" and "\n" not in self.text.strip() and self.text.rstrip().endswith((":", "："))
+        return self.kind == "text" and len(self.text.strip()) <= 300 and self.text.rstrip().endswith((":", "："))
+
+    def leads(self, nxt: Block | None) -> bool:
+        """Whether this text says what the next block is: one that ends in a colon, or one short
+        sentence right above a code block ("Then look at the slow log.")."""
+        if nxt is None or self.kind != "text":
+            return False
+        if self.introduces:
+            return nxt.kind in ("code", "list", "table")
+        one = "\n" not in self.text.strip() and len(self.text.strip()) <= 120
+        return one and nxt.kind == "code"
 
 
 @dataclass
@@ -96,6 +106,7 @@ class Document:
     title: str | None  # the first level-1 heading
     references: dict[str, tuple[str, str | None]]  # label (lowercase) -> (url, title)
     lines: list[str]
+    label_lines: set[int] = field(default_factory=set)  # lines that are only a label ("**症状：**")
 
 
 def label_of(text: str) -> tuple[str, bool] | None:
@@ -122,6 +133,7 @@ def parse(source: str, is_label: Callable[[str], bool] | None = None) -> Documen
     current = top
     title: str | None = None
     covered: set[int] = set()
+    label_lines: set[int] = set()
 
     def add(block: Block) -> None:
         nonlocal current
@@ -137,6 +149,7 @@ def parse(source: str, is_label: Callable[[str], bool] | None = None) -> Documen
                 base.children.append(pseudo)
                 current = pseudo
                 if whole:
+                    label_lines.add(block.line)
                     return
                 block.label = words
         # Code right after a list whose last item ends in a colon is what that item announces.
@@ -221,7 +234,7 @@ def parse(source: str, is_label: Callable[[str], bool] | None = None) -> Documen
     gaps = [n for n in range(len(lines)) if n not in covered and lines[n].strip()]
     if gaps:
         _place_gaps(top, gaps, lines)
-    return Document(top, title, refs, lines)
+    return Document(top, title, refs, lines, label_lines)
 
 
 def _place_gaps(top: Section, gaps: list[int], lines: list[str]) -> None:

@@ -99,16 +99,24 @@ def links_in(text: str) -> list[tuple[str, str]]:
 
 def add_links(ctx: Context, links: list[Node], block: Block, seen: set[str]) -> None:
     """Reference-link definitions, and inline links, as the document's links."""
-    pairs: list[tuple[str, str]] = []
+    pairs: list[tuple[str, str, str | None]] = []
     if block.kind == "refdef":
-        pairs = [(title or label, url) for label, url, title in refdefs(block)]
+        pairs = [(title or label, url, None) for label, url, title in refdefs(block)]
+    elif block.kind == "list":
+        # A list of links: each item's words beyond its link say what it is ("- [API.md](API.md) - API 文档").
+        for item in block.items:
+            found = links_in(item.text)
+            rest = re.sub(r"\[[^\]]*\]\([^)]*\)", "", item.text).strip(" -–—:：")
+            pairs += [(t, u, item.text if len(found) == 1 and rest else None) for t, u in found]
     else:
-        pairs = links_in(block.text)
-    for title, url in pairs:
+        pairs = [(t, u, None) for t, u in links_in(block.text)]
+    for title, url, note in pairs:
         if url in seen or not valid_link(url):
             continue
         seen.add(url)
         link: Node = {"title": one_line(plain(title)) or url, "target": url}
+        if note:
+            link["note"] = note
         links.append(link)
         if block.kind == "refdef":
             ctx.take(block, link, "target")

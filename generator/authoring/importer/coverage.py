@@ -72,7 +72,9 @@ def pieces(src: Source) -> tuple[list[Piece], list[str]]:
     for extra in ([src.page_title] if src.page_title else []) + src.chrome:
         out.append(Piece(0, [norm(extra)], extra))
     fence: tuple[str, str] | None = None
-    for n, raw in enumerate(src.markdown.split("\n"), start=1):
+    text = src.original if src.original is not None else src.markdown
+    for k, raw in enumerate(text.split("\n")):
+        n = src.line_of[k] if src.original is not None and k < len(src.line_of) else k + 1
         m = _FENCE.match(raw)
         if fence is None and m:
             fence = (m.group(1), m.group(2).lower())

@@ -21,7 +21,7 @@ from generator.authoring.importer.context import Context, Node
 from generator.authoring.importer.layout import Meta, layout, meta_lines
 from generator.authoring.importer.source import Source
 from generator.authoring.importer.steps import code_steps, manual_step
-from generator.authoring.importer.text import one_line, plain, title_of
+from generator.authoring.importer.text import one_line, plain, slug, strip_label, title_of
 from generator.authoring.importer.vocab import lead_role, role
 from generator.authoring.importer.when import Zone, find_date, find_zone, read_when, starts_with_time
 
@@ -100,6 +100,8 @@ class IncidentDraft:
         lay = layout(self.doc)
         if lay.title_section is not None:
             self.ctx.take(lay.title_section, self.d, "title")
+        if lay.meta:
+            self.take_meta(lay.meta)
         self.blocks(lay.intro, "summary", None)
         for sec in lay.sections:
             self.section(sec, None)
@@ -108,7 +110,7 @@ class IncidentDraft:
     # --- sections ---------------------------------------------------------------------------------
 
     def section(self, sec: Section, inherited: str | None) -> None:
-        r = role(sec.title) or inherited
+        r = _incident_role(sec.title) or inherited
         if r in ("contributing", "hypotheses") and sec.children:
             self.ctx.take(sec, self.d, "contributing_errors" if r == "contributing" else "hypotheses")
             self.blocks(sec.blocks, r, sec)
@@ -136,10 +138,11 @@ class IncidentDraft:
                     self.ctx.take(s, lesson, "title")
                 self.lists["lessons"].append(lesson)
             return
-        if r in ("procedure", "health", "cheatsheet") and any(b.kind == "code" for b in sec.blocks):
+        if r in ("procedure", "health", "cheatsheet") and (
+            any(b.kind == "code" or (b.kind == "list" and (b.ordered or b.items[0].check)) for b in sec.blocks)
+            or any(any(b.kind in ("code", "list") for b in c.all_blocks()) for c in sec.children)
+        ):
             self.procedure(sec)
-            for child in sec.children:
-                self.section(child, None)
             return
         key = _FIELD.get(r or "", "unsorted")
         self.ctx.take(sec, self.d, key if key != "unsorted" else "summary")
@@ -153,7 +156,7 @@ class IncidentDraft:
             b = blocks[i]
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             if b.introduces and nxt is not None and nxt.kind in ("code", "list", "table"):
-                where = self.block(nxt, lead_role(b.text) or r, sec, plain(b.text).rstrip(":："))
+                where = self.block(nxt, lead_role(b.text) or r, sec, plain(strip_label(b.text)).rstrip(":："))
                 if where:
                     self.ctx.take(b, *where)
                 i += 2
@@ -244,11 +247,12 @@ class IncidentDraft:
             append(self.resolution, "summary", text)
             return self.resolution, "summary"
         if r == "diagnosis":
-            step = {**manual_step(title_of(text)), "result": text}
-            step.pop("note", None)
-            self._outcome(step, text)
-            self.lists["diagnosis"].append(step)
-            return step, "result"
+            for t in items:
+                step = {**manual_step(title_of(t)), "result": t}
+                step.pop("note", None)
+                self._outcome(step, t)
+                self.lists["diagnosis"].append(step)
+            return d, "diagnosis"
         if r == "verification":
             self.lists["verification"] += [manual_step(t) for t in items]
             return d, "verification"
@@ -264,7 +268,7 @@ class IncidentDraft:
             lesson = self._lesson(plain(sec.title) if sec else "Lessons")
             lesson["points"] += items
             return lesson, "points"
-        if r == "metrics":
+        if r in ("metrics", "analysis"):
             self.lists["analysis"].append(text)
             return d, "analysis"
         if r == "evidence" and b.kind == "table":
@@ -439,9 +443,12 @@ class IncidentDraft:
 
     def contributing_block(self, node: Node, b: Block, r: str | None) -> None:
         ctx = self.ctx
-        if b.kind == "text" and b.label and re.search(r"持续时间|耗时|duration|time lost", b.label, re.I):
-            node["duration"] = one_line(re.sub(r"^\s*(\*\*)?[^:：]*[:：](\*\*)?\s*", "", b.text))
-            ctx.take(b, node, "duration")
+        meta = meta_lines(b)
+        if meta and all(m.key in ("duration", "impact") for m in meta):
+            for m in meta:  # "**持续时间**: 22分钟", "**影响**: 网站完全无法访问"
+                key = "duration" if m.key == "duration" else "impact"
+                node[key] = one_line(m.value) if key == "duration" else m.value
+                ctx.take((m.line, m.line), node, key)
             return
         items = [it.text for it in b.items] if b.kind == "list" else [b.text]
         if r == "correct" or r == "solution":
@@ -577,23 +584,42 @@ class IncidentDraft:
         return lesson
 
     def procedure(self, sec: Section) -> None:
+        """A routine the write-up set down: its steps, or one phase per subsection (before, during, after)."""
         node: Node = {
             "id": new_id(sec.title, f"procedure-{len(self.lists['procedures']) + 1}", self.used),
             "title": one_line(plain(sec.title)) or "Procedure",
             "steps": [],
+            "phases": [],
         }
         self.ctx.take(sec, node, "title")
-        for b in sec.blocks:
+        node["steps"] = self._steps(sec.blocks, node, node["title"])
+        for child in sec.children:
+            phase: Node = {"name": one_line(plain(child.title)) or "Phase", "steps": []}
+            self.ctx.take(child, phase, "name")
+            blocks = [b for s in child.walk() for b in s.blocks]
+            for s in child.walk():
+                self.ctx.take(s, phase, "name")
+            phase["steps"] = self._steps(blocks, phase, phase["name"])
+            if phase["steps"]:
+                node["phases"].append(phase)
+        if not node["steps"] and not node["phases"]:
+            node["steps"] = [{"title": node["title"]}]
+        drop_empty(node)
+        self.lists["procedures"].append(node)
+
+    def _steps(self, blocks: list[Block], node: Node, title: str) -> list[Node]:
+        steps: list[Node] = []
+        for b in blocks:
             if b.kind == "code":
-                node["steps"] += [s for _, s in code_steps(b.lang, b.text, title=b.lead, fallback=node["title"])]
+                steps += [s for _, s in code_steps(b.lang, b.text, title=b.lead, fallback=title)]
                 self.ctx.take(b, node, "steps")
             elif b.kind == "list":
-                node["steps"] += [manual_step(it.text) for it in b.items]
+                steps += [manual_step(it.text) for it in b.items]
                 self.ctx.take(b, node, "steps")
             else:
                 append(node, "description", b.text)
                 self.ctx.take(b, node, "description")
-        self.lists["procedures"].append(node)
+        return steps
 
     # --- metadata ---------------------------------------------------------------------------------
 
@@ -622,6 +648,15 @@ class IncidentDraft:
                 self.texts["summary"].append(m.text.strip())
                 self.ctx.take((m.line, m.line), self.d, "summary")
                 continue
+            if m.key == "impact":
+                self.texts["impact"].append(m.value)
+                self.ctx.take((m.line, m.line), self.d, "impact")
+                continue
+            if m.key == "services":
+                names = [slug(v, "") for v in re.split(r"[,，、/]+", m.value)]
+                if all(names) and names and self.d.get("services") == ["unknown"]:
+                    self.d["services"] = names
+                    self.ctx.comments_of(self.d).pop("services", None)
             self.ctx.take((m.line, m.line), self.d, key)
 
     # --- the draft --------------------------------------------------------------------------------
@@ -726,6 +761,19 @@ class IncidentDraft:
         return MISSING
 
 
+def _incident_role(heading: str) -> str | None:
+    """Roles as a post-mortem means them: its "analysis" is why it happened, not a diagnosis step."""
+    r = role(heading)
+    words = plain(heading)
+    if (
+        r == "diagnosis"
+        and re.search(r"分析|analysis", words, re.I)
+        and not re.search(r"排查|诊断|定位|investigat|diagnos|debug", words, re.I)
+    ):
+        return "analysis"
+    return r
+
+
 _FIELD = {
     "summary": "summary",
     "environment": "summary",
@@ -745,6 +793,7 @@ _FIELD = {
     "actions": "action_items",
     "lessons": "lessons",
     "metrics": "analysis",
+    "analysis": "analysis",
     "evidence": "evidence",
 }
 

@@ -29,10 +29,14 @@ META_KEYS: list[tuple[str, re.Pattern[str]]] = [
         ("severity", r"^(severity|sev|priority|impact level|级别|等级|严重(程度|级别|等级)|事故等级|故障等级|优先级)$"),
         ("services", r"^(services?|affected services?|systems?|components?|服务|系统|涉及服务|影响服务|组件)$"),
         ("duration", r"^(duration|total duration|持续时间|总耗时|时长|影响时长|故障时长)$"),
+        ("impact", r"^(impact|user impact|customer impact|影响|影响范围)$"),
         ("tags", r"^(tags|labels|keywords|标签|关键词)$"),
         ("alert", r"^(alerts?|alert ?name|告警(名称)?|报警)$"),
     ]
 ]
+
+
+_HEADING_KEYS = {"date", "updated", "author", "owner", "reviewer", "status", "severity", "duration", "impact"}
 
 
 @dataclass
@@ -67,6 +71,7 @@ class Layout:
     title_section: Section | None
     intro: list[Block]  # before the first section
     sections: list[Section]  # the top-level sections, in order
+    meta: list[Meta]  # headings that are metadata ("# 日期: 2025-12-23"), taken out of the sections
 
 
 def layout(doc: Document) -> Layout:
@@ -92,4 +97,18 @@ def layout(doc: Document) -> Layout:
             intro += title_sec.blocks
             sections = title_sec.children
     title = title_sec.title if title_sec else None
-    return Layout(title, title_sec, intro, sections)
+    # A heading with nothing under it that reads "Key: value" with a known key is metadata.
+    meta: list[Meta] = []
+    kept: list[Section] = []
+    for s in sections:
+        found = None
+        if not s.blocks and not s.label:
+            found = meta_lines(Block("text", s.line, s.line, text=plain(s.title)))
+        # "告警：X" over an alert's sections names the alert: only dates, people, status and the like
+        # are read from headings.
+        if found and all(m.key in _HEADING_KEYS for m in found):
+            meta += found
+            kept += s.children  # "# 影响: …" over "## 时间线": the sections are the document's
+        else:
+            kept.append(s)
+    return Layout(title, title_sec, intro, kept, meta)

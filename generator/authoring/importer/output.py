@@ -27,7 +27,8 @@ def _commented(node: Any, ctx: Context) -> Any:
             out[k] = _commented(v, ctx)
         notes = ctx.comments_of(node)
         for key, texts in notes.items():
-            target = key if key in out else next(iter(out), None)
+            # A key not in the draft (a list left empty): the comment goes by the title, else the first key.
+            target = key if key in out else ("title" if "title" in out else next(iter(out), None))
             if target is not None:
                 existing = out.ca.items.get(target)
                 if existing and existing[2] is not None:
@@ -58,6 +59,21 @@ def check(text: str, doc_id: str) -> list[Finding]:
     if size > load.MAX_BYTES:
         return [Finding(path, "too-large", f"draft is {size:,} bytes, over the limit of {load.MAX_BYTES:,}")]
     data, err = load.parse(path, text)
+    if err is not None:
+        return [err]
+    doc, findings = load.validate_data(path, data)
+    if doc is not None:
+        findings += lint_data(path, data)
+    return findings
+
+
+def check_data(data: dict[str, Any]) -> list[Finding]:
+    """The same checks on the draft's data, before it is written out (rendering is the slow part)."""
+    from generator.core import load
+    from generator.core.rules import lint_data
+
+    path = f"{data.get('id')}.yaml"
+    err = load.limits_finding(path, data)
     if err is not None:
         return [err]
     doc, findings = load.validate_data(path, data)

@@ -27,7 +27,7 @@ from generator.authoring.importer.context import Context, Node
 from generator.authoring.importer.layout import Layout, layout, meta_lines
 from generator.authoring.importer.source import Source
 from generator.authoring.importer.steps import code_steps, manual_step
-from generator.authoring.importer.text import bare, one_line, plain, slug, title_of
+from generator.authoring.importer.text import bare, one_line, plain, slug, strip_label, title_of
 from generator.authoring.importer.vocab import (
     ALTERNATIVE,
     FAILURE,
@@ -51,6 +51,11 @@ _OUTPUT_LEAD = re.compile(
     r"输出|结果|示例|output|result|returns?|looks like|example|shows?|显示|日志|log", re.IGNORECASE
 )
 _TEMPORARY = re.compile(r"临时|暂时|workaround|temporar|stop.?gap|quick fix|缓解", re.IGNORECASE)
+_OWNER_INLINE = re.compile(
+    r"(?:(?:作者|负责人|维护人|维护者|负责团队|owner|maintainer)\s*[:：]|owned by|maintained by)"
+    r"\s*(?P<who>[^,，。;；\n]{2,60})",
+    re.IGNORECASE,
+)
 _SEVERITY_ITEM = re.compile(r"^\s*(?:\*\*)?P([123])(?:\*\*)?\s*[:：\-–—]\s*(?P<meaning>\S.*)$", re.S)
 
 
@@ -153,13 +158,20 @@ class RunbookDraft:
                 i += 1
                 continue
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-            if b.kind == "code" or (b.introduces and nxt is not None and nxt.kind == "code"):
+            if b.kind == "code" or (b.leads(nxt) and nxt is not None and nxt.kind == "code"):
                 lead = b if b.kind != "code" else None
                 code = nxt if lead else b
                 title = plain(lead.text).rstrip(":：") if lead else "Quick checks"
                 self.health_steps(code, title, lead)
                 i += 2 if lead else 1
                 continue
+            if b.kind == "text" and self.d.get("owner") == "TODO":
+                # "…的情况。作者：基础架构组", "Maintained by: the web team": an owner named in passing.
+                m = _OWNER_INLINE.search(plain(b.text))
+                if m:
+                    self.d["owner"] = one_line(m.group("who").strip())
+                    self.ctx.comments_of(self.d).pop("owner", None)
+                    self.ctx.comment(self.d, "owner", f'from "{m.group(0).strip()}"')
             self.doc_block(b, None, None)
             i += 1
 
@@ -175,6 +187,7 @@ class RunbookDraft:
                 found = find_date(m.value)
                 if found:
                     self.d["last_reviewed"] = found[0].isoformat()
+                    self.ctx.comments_of(self.d).pop("last_reviewed", None)
                     self.ctx.comment(self.d, "last_reviewed", f'from "{m.text.strip()}"')
                     self.ctx.take((m.line, m.line), self.d, "last_reviewed")
                 else:
@@ -326,7 +339,7 @@ class RunbookDraft:
             while i < len(blocks):
                 b = blocks[i]
                 nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-                if b.introduces and nxt is not None and nxt.kind == "code":
+                if b.leads(nxt) and nxt is not None and nxt.kind == "code":
                     title = plain(b.text).rstrip(":：")
                     group["steps"] += [st for _, st in code_steps(nxt.lang, nxt.text, title=title, fallback=s.title)]
                     self.ctx.take(b, group["steps"][-1], "title")
@@ -354,7 +367,7 @@ class RunbookDraft:
         while i < len(blocks):
             b = blocks[i]
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-            lead = b if b.introduces and nxt is not None and nxt.kind in ("code", "list") else None
+            lead = b if b.leads(nxt) and nxt is not None and nxt.kind in ("code", "list") else None
             if lead:
                 b = nxt  # type: ignore[assignment]
                 i += 1
@@ -382,7 +395,9 @@ class RunbookDraft:
 
     def severity(self, sec: Section) -> None:
         for b in sec.all_blocks():
-            if b.kind == "list":
+            if b.kind == "refdef":
+                self.doc_block(b, sec, "links")
+            elif b.kind == "list":
                 levels = [_SEVERITY_ITEM.match(it.text) for it in b.items]
                 if all(levels):
                     for m in levels:
@@ -403,7 +418,9 @@ class RunbookDraft:
 
     def escalate(self, sec: Section) -> None:
         for b in sec.all_blocks():
-            if b.kind == "list":
+            if b.kind == "refdef":
+                self.doc_block(b, sec, "links")
+            elif b.kind == "list":
                 self.escalation["policy"] += [it.text for it in b.items]
                 self.ctx.take(b, self.escalation, "policy")
             elif b.kind == "table" and b.header:
@@ -484,7 +501,7 @@ class RunbookDraft:
         while i < len(blocks):
             b = blocks[i]
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-            if b.introduces and nxt is not None and nxt.kind in ("code", "list", "table"):
+            if b.leads(nxt):
                 self.block(st, nxt, lead_role(b.text) or r, b, sec, cause, fix)
                 i += 2
                 continue
@@ -588,7 +605,7 @@ class RunbookDraft:
             p["symptoms"].append(text)
             return p, "symptoms"
         if r == "cause" and id(sec) not in st.cause_lists:
-            c = self.new_cause(st, title_of(text), text)
+            c = self.new_cause(st, title_of(strip_label(text)), text)
             if plain(text) != c["title"]:
                 c["description"] = text
             return c, "title"
@@ -688,7 +705,7 @@ class RunbookDraft:
     ) -> tuple[Node, str]:
         p = st.node
         text = b.text.rstrip("\n")
-        lead = plain(lead_block.text).rstrip(":：").strip() if lead_block else None
+        lead = plain(strip_label(lead_block.text)).rstrip(":：").strip() if lead_block else None
         shown = [lead_block.text] if lead_block else []  # the sentence that says what the block shows
         templates = sig.from_template_block(text) if b.lang in ("", "text", "yaml", "yml", "txt", "json") else []
         if templates:

@@ -4,12 +4,13 @@ still refuses moved, as written, under `unsorted`."""
 
 from __future__ import annotations
 
+import copy
 import io
 from typing import Any
 
 from generator.authoring import fmt
 from generator.authoring.importer.context import Context
-from generator.authoring.importer.output import check, to_yaml
+from generator.authoring.importer.output import check, check_data, to_yaml
 from generator.authoring.importer.params import declare_parameters
 from generator.authoring.importer.source import Source
 from generator.authoring.importer.text import one_line
@@ -111,18 +112,23 @@ def _map_strings(node: Any, fn: Any) -> None:
 
 def make_valid(data: dict[str, Any], ctx: Context, header: list[str]) -> str:
     """The draft's text once every error `kb validate` would report has been dealt with."""
+    fix_data(data, ctx)
     text = to_yaml(data, ctx, header)
+    # The written text once more, as `kb validate` reads it (what YAML makes of it is what counts).
     for _ in range(MAX_ROUNDS):
         errors = [f for f in check(text, data["id"]) if f.severity == "error" and f.rule != "too-large"]
-        if not errors:
-            return text
-        changed = False
-        for f in errors:
-            changed = _fix(data, f, ctx) or changed
-        if not changed:
+        if not errors or not any([_fix(data, f, ctx) for f in errors]):
             break
         text = to_yaml(data, ctx, header)
     return text
+
+
+def fix_data(data: dict[str, Any], ctx: Context) -> None:
+    """Deal with every error the checks find in the data, round after round."""
+    for _ in range(MAX_ROUNDS):
+        errors = [f for f in check_data(data) if f.severity == "error"]
+        if not errors or not any([_fix(data, f, ctx) for f in errors]):
+            return
 
 
 def _fix(data: dict[str, Any], f: Finding, ctx: Context) -> bool:
@@ -141,7 +147,65 @@ def _fix(data: dict[str, Any], f: Finding, ctx: Context) -> bool:
     loc = tuple(f.loc)
     if not loc:
         return False
+    if f.rule == "too-long" and isinstance(_get(data, loc), str):
+        return _split_long(data, loc)
+    if f.rule == "too-many" and isinstance(_get(data, loc), list):
+        items = _get(data, loc)
+        keep = len(items) // 2
+        for item in items[keep:]:
+            _keep(data, loc, item, f)
+        del items[keep:]
+        return True
     return _move_to_unsorted(data, loc, f, ctx)
+
+
+CHUNK = 60_000  # characters: under the loader's limit on one text
+
+
+def _chunks(text: str) -> list[str]:
+    out, cur = [], ""
+    for line in text.split("\n"):
+        while len(line) > CHUNK:
+            if cur:
+                out.append(cur)
+                cur = ""
+            out.append(line[:CHUNK])
+            line = line[CHUNK:]
+        if cur and len(cur) + len(line) + 1 > CHUNK:
+            out.append(cur)
+            cur = ""
+        cur = f"{cur}\n{line}" if cur else line
+    return [*out, cur] if cur else out
+
+
+def _split_long(data: dict[str, Any], loc: tuple[Any, ...]) -> bool:
+    """A text over the loader's limit becomes several items of the list it sits in (a long log: several
+    evidence entries, a long script: several steps), each part marked as such."""
+    chunks = _chunks(_get(data, loc))
+    for depth in range(len(loc) - 1, 0, -1):
+        if isinstance(loc[depth], int):
+            parent, index, rest = _get(data, loc[:depth]), loc[depth], loc[depth + 1 :]
+            copies = []
+            for n, chunk in enumerate(chunks, start=1):
+                item = copy.deepcopy(parent[index]) if rest else chunk
+                if rest:
+                    _set(item, rest, chunk)
+                    if isinstance(item, dict) and isinstance(item.get("title"), str):
+                        item["title"] = one_line(f"{item['title']} (part {n} of {len(chunks)})")
+                copies.append(item)
+            parent[index : index + 1] = copies
+            return True
+    _set(data, loc, chunks[0])
+    for n, chunk in enumerate(chunks[1:], start=2):
+        where = " › ".join(map(str, loc))
+        data.setdefault("unsorted", []).append({"heading": f"{where} (part {n} of {len(chunks)})", "text": chunk})
+    return True
+
+
+def _set(node: Any, loc: tuple[Any, ...], value: Any) -> None:
+    for k in loc[:-1]:
+        node = node[k]
+    node[loc[-1]] = value
 
 
 def _move_to_unsorted(data: dict[str, Any], loc: tuple[Any, ...], f: Finding, ctx: Context) -> bool:

@@ -16,7 +16,7 @@ ERRORISH = re.compile(
     r"refused|denied|forbidden|unauthorized|timeout|timed out|cannot|can't|unable|not found|no such|killed|oom|"
     r"out of memory|unreachable|unavailable|invalid|rejected|expired|exceeded|too many|misbehaving|aborted|"
     r"conflict|corrupt|deadlock|broken pipe|reset by peer|no route|bad gateway|overflow|exhausted|evict\w*|"
-    r"backoff|crashloop\w*|segfault|segmentation)\b|\w+(Error|Exception|Failure|Fault)\b|错误|失败|异常|超时|拒绝|"
+    r"backoff|crashloop\w*|segfault|segmentation)\b|(?-i:\bE[A-Z]{4,}\b)|\w+(Error|Exception|Failure|Fault)\b|错误|失败|异常|超时|拒绝|"
     r"无法|警告|不可用|不存在|已满|溢出|崩溃|\b[45]\d\d\b\s+[A-Z][a-z]+",
     re.IGNORECASE,
 )

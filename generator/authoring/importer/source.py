@@ -43,6 +43,10 @@ class Source:
     page_title: str | None = None  # an HTML page's <title>
     chrome: list[str] = field(default_factory=list)  # an HTML page's navigation and footers, one line each
     notes: list[str] = field(default_factory=list)  # what was done to read it, for the report
+    # Text copied from a rendered page, as it was, and the Markdown line of each of its lines: what was
+    # written is what must be kept, bullets "•" and all.
+    original: str | None = None
+    line_of: list[int] = field(default_factory=list)
 
 
 def looks_like_html(text: str, name: str) -> bool:
@@ -90,12 +94,14 @@ def _pasted_page(src: Source) -> None:
     if len(starts) < 2:
         return
     out: list[str] = []
+    line_of: list[int] = []  # 1-based line in `out` of each line of `lines`
     in_code: set[int] = set()  # lines of `lines` inside recovered code
     i = 0
     while i < len(lines):
         prev = lines[i - 1].strip() if i else ""
         if i in starts and (not prev or prev.endswith((":", "："))):
             out.append("```" + lines[i].strip().lower())
+            line_of.append(len(out))
             j = i + 1
             while j < len(lines):
                 ln = lines[j]
@@ -106,19 +112,23 @@ def _pasted_page(src: Source) -> None:
                 elif not _CODEISH.match(ln) and (has_cjk(ln) or re.match(r"^\s*\d+[.)]\s", ln)):
                     break  # prose again, without a blank line: the list the block sat in goes on
                 out.append(ln)
+                line_of.append(len(out))
                 j += 1
             in_code.update(range(i, j))
             out.append("```")
             if j < len(lines) and not lines[j].strip():
+                line_of.append(len(out))
                 j += 1  # the blank line that ended the block became its closing fence
             i = j
             continue
         out.append(_BULLET.sub(lambda m: m.group(1) + "- ", lines[i]))
+        line_of.append(len(out))
         i += 1
     # Markdown headings outside the recovered code: this is Markdown after all, leave it alone.
     if any(_MD_HEADING.match(ln) for n, ln in enumerate(lines) if n not in in_code and ln.strip()):
         return
     _guess_headings(out)
+    src.original, src.line_of = src.markdown, line_of
     src.markdown = "\n".join(out)
     src.notes.append("copied from a rendered page: code blocks, bullets and headings recovered")
 
@@ -207,7 +217,14 @@ def from_html(text: str, name: str) -> Source:
                 return m.group(1).lower()
         return ""
 
-    converter = MarkdownConverter(
+    class Converter(MarkdownConverter):  # type: ignore[misc]
+        # Italics stay plain words: "*.internal" in <em> would read as emphasis markers in Markdown.
+        def convert_em(self, el: Any, text: str, *args: Any, **kwargs: Any) -> str:
+            return text
+
+        convert_i = convert_em
+
+    converter = Converter(
         heading_style="ATX",
         bullets="-",
         escape_asterisks=False,
