@@ -43,7 +43,8 @@ test-deps:
 
 # --dirty: after the first build, an edit rebuilds only the pages whose text it changed.
 serve: setup
-	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
+	@echo "Building the site, then serving it at http://127.0.0.1:8000/ (it reloads when a file changes). Stop with Ctrl+C."
+	@$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 build: setup
 	$(BIN)/mkdocs build --strict

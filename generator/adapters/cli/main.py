@@ -17,6 +17,7 @@ from generator.adapters.cli import (
     export,
     fmt,
     importing,
+    init,
     new,
     schema,
     search,
@@ -28,7 +29,22 @@ from generator.adapters.cli import (
 from generator.adapters.cli.options import FAILED, USAGE, Parser
 from generator.core.errors import Blocked, UsageError
 
-COMMANDS = [validate, fmt, new, importing, schema, export, snippets, check, sheet, search, diagnose, stats, alerts]
+COMMANDS = [
+    init,
+    validate,
+    fmt,
+    new,
+    importing,
+    schema,
+    export,
+    snippets,
+    check,
+    sheet,
+    search,
+    diagnose,
+    stats,
+    alerts,
+]
 
 
 def build_parser() -> Parser:

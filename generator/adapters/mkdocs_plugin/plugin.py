@@ -41,6 +41,11 @@ SHIM_SOURCE = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_URI = "assets/vendor/iframe-worker/shim.js"
 
 
+def not_dirty_build_warning(record: logging.LogRecord) -> bool:
+    """A logging filter: False for MkDocs' warning that a dirty build is being performed (see on_startup)."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
 class KbConfig(Config):
     root = c.Type(str, default=".")  # folder holding incidents/ and runbooks/, relative to mkdocs.yml
     shim = c.Type(str, default=str(SHIM_SOURCE))  # installed by `npm ci`, relative to mkdocs.yml
@@ -98,6 +103,12 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Declaring this hook is also what makes MkDocs keep the instance between rebuilds.
         self.command, self.dirty = command, dirty
+        if command == "serve" and dirty:
+            # `make serve` asks for --dirty on purpose (an edit rebuilds only what it changed): MkDocs'
+            # warning that a dirty build is being performed would be the first thing a newcomer reads.
+            build_log = logging.getLogger("mkdocs.commands.build")
+            if not_dirty_build_warning not in build_log.filters:  # once per process, however many starts
+                build_log.addFilter(not_dirty_build_warning)
 
     @event_priority(-100)  # after the offline plugin, whose polyfill this replaces
     def on_config(self, config):
