@@ -141,6 +141,8 @@ def test_postmortem_with_a_table_timeline_in_a_named_zone() -> None:
         "The error rate alert waits 5 minutes before firing.",
     ]
     assert data["resolution"]["steps"][0]["run"] == "deployctl rollback checkout-config --to previous"
+    # A command in the root-cause section is a step run during the incident, not a piece of evidence.
+    assert "printenv GATEWAY_POOL_MAX" in data["diagnosis"][0]["run"]
     assert data["action_items"] == [
         {"title": "Add a production diff to config reviews", "status": "open", "owner": "Dana"},
         {"title": "Lower the alert delay to 2 minutes", "status": "done", "owner": "Omar"},
@@ -230,6 +232,8 @@ def test_html_code_languages_and_tables() -> None:
     assert p["diagnosis"][0]["lang"] == "bash" and "--group order-events" in p["diagnosis"][0]["run"]
     assert [c["title"] for c in p["causes"]] == ["消费者处理过慢", "频繁 rebalance"]
     assert "page title: Kafka 消费积压处理 - 运维知识库" in result.text
+    assert "page chrome: 运维知识库/消息队列" in result.text  # as a browser shows it
+    assert "page chrome: 请启用 JavaScript 以获得完整体验。" in result.text
     _, dns = imported("en-wiki-export-dns.html")
     assert "getaddrinfo ENOTFOUND billing.internal" in sig_texts(dns["problems"][0])
     assert dns["problems"][0]["diagnosis"][-1]["run"].startswith("dig @10.0.0.2")

@@ -323,6 +323,17 @@ class IncidentDraft:
         if r == "diagnosis" and self.lists["diagnosis"] and "output" not in self.lists["diagnosis"][-1]:
             self.lists["diagnosis"][-1]["output"] = b.text.rstrip("\n")
             return self.lists["diagnosis"][-1], "output"
+        if b.lang in _SHELL_LANGS and not _is_output(b):
+            # Commands elsewhere in a post-mortem (root cause, timeline, summary) were run during the
+            # incident: a change is part of the resolution, a look is a diagnosis step.
+            steps = code_steps(b.lang, b.text, title=title, fallback=title)
+            for nature, s in steps:
+                if nature == "fix":
+                    self.resolution["steps"].append(s)
+                else:
+                    self.lists["diagnosis"].append(s)
+            fixes = [s for nature, s in steps if nature == "fix"]
+            return (self.resolution, "steps") if fixes else (d, "diagnosis")
         lang = b.lang if re.match(r"^[A-Za-z0-9][A-Za-z0-9+#._-]{0,31}$", b.lang or "") else "text"
         ev = {"title": one_line(title_of(title, 200)), "lang": lang, "content": b.text.rstrip("\n") or "(empty)"}
         self.lists["evidence"].append(ev)
@@ -796,6 +807,12 @@ _FIELD = {
     "analysis": "analysis",
     "evidence": "evidence",
 }
+
+
+_SHELL_LANGS = {
+    "bash", "sh", "shell", "zsh", "ksh", "console", "shell-session", "terminal", "sql", "psql", "mysql",
+    "promql", "powershell", "ps1", "pwsh", "cmd", "bat", "batch",
+}  # fmt: skip
 
 
 def _severity(text: str) -> str | None:

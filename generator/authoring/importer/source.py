@@ -184,13 +184,48 @@ def _guess_headings(lines: list[str]) -> None:
             lines[i] = ("### " if grouped else "## ") + lines[i].strip()
 
 
+_BLOCKS = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "table", "section", "br", "small",
+    "dt", "dd", "blockquote", "header", "footer", "nav", "aside", "td", "th", "pre",
+}  # fmt: skip
+
+
+def _block_lines(tag: Any) -> list[str]:
+    """The lines a browser shows for an element: inline text joined as it is, a line per block."""
+    from bs4 import NavigableString
+
+    lines: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        line = norm("".join(buf))
+        if line:
+            lines.append(line)
+        buf.clear()
+
+    def walk(node: Any) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                buf.append(str(child))
+            elif child.name in _BLOCKS:
+                flush()
+                walk(child)
+                flush()
+            else:
+                walk(child)
+
+    walk(tag)
+    flush()
+    return lines
+
+
 def from_html(text: str, name: str) -> Source:
     """An HTML page as Markdown (markdownify), with its <title> and its chrome kept aside."""
     from bs4 import BeautifulSoup, Comment
     from markdownify import MarkdownConverter
 
     soup = BeautifulSoup(text, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template"]):
+    for tag in soup(["script", "style"]):
         tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
@@ -202,11 +237,11 @@ def from_html(text: str, name: str) -> Source:
         if tag.decomposed:
             continue
         marks = " ".join([tag.name, str(tag.get("id") or ""), " ".join(tag.get("class") or [])])
-        is_chrome = tag.name in ("nav", "header", "footer", "aside") or _CHROME_HTML.search(marks)
+        is_chrome = tag.name in ("nav", "header", "footer", "aside", "noscript", "template") or _CHROME_HTML.search(
+            marks
+        )
         if is_chrome and not tag.find(["h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "article", "main"]):
-            line = norm(tag.get_text(" ", strip=True))
-            if line:
-                chrome.append(line)
+            chrome += _block_lines(tag)
             tag.decompose()
 
     def language(el: Any) -> str:
