@@ -134,6 +134,10 @@ def answer(db: sqlite3.Connection, text: str, limit: int, tag, describe, timeout
     q = Query(db, text, tag, describe)
     scores = dict(q.candidates())
     evidence = _signatures(db, text, q.folded, timeout)
+    if len(evidence) > CANDIDATES:  # a common signature in many documents: judge the most specific only
+        chars = {e: sum(len(s[4]) for s in sigs) for e, sigs in evidence.items()}
+        keep = sorted(chars, key=lambda e: (-chars[e], -scores.get(e, 0.0), e))[:CANDIDATES]
+        evidence = {e: evidence[e] for e in keep}
     for entry in evidence:
         scores.setdefault(entry, 0.0)
     if not scores:

@@ -152,7 +152,7 @@ def _meta(db: sqlite3.Connection, key: str):
 def _update(db, root: Path, cache_dir: Path, changed: list[str], removed: list[str], on_disk, site_stamp) -> None:
     from generator.core import pipeline
     from generator.core.site_config import site_settings
-    from generator.search.concepts import load as load_concepts
+    from generator.search.concepts import cached as cached_concepts
     from generator.search.entries import FIELDS, entries, tokenized
     from generator.search.tokens import segmenter
 
@@ -165,7 +165,7 @@ def _update(db, root: Path, cache_dir: Path, changed: list[str], removed: list[s
         user = root / USER_DICT
         cut = segmenter(user if user.is_file() else None)
         extra = root / CONCEPTS
-        vocabulary = load_concepts(extra if extra.is_file() else None)
+        vocabulary = cached_concepts(extra if extra.is_file() else None, cache_dir)
     now = time.time_ns()
     db.execute("BEGIN IMMEDIATE")
     try:
