@@ -26,6 +26,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from generator.core import fastyaml, fsio, parallel
 from generator.core.findings import Finding, Loc
 from generator.core.model import MODELS, Document
+from generator.core.model.common import PATTERN_HINTS
 
 MAX_BYTES = 512 * 1024  # a runbook bigger than this is a mistake, or an attack
 SCHEMA_HINT = "the schema is in schema/ and documented on the site's Contributing page"
@@ -525,6 +526,10 @@ def _schema_finding(path: str, model: type[BaseModel], err: dict) -> Finding:
             loc=loc,
             hint="ids are lowercase letters, digits and '-', like 'nginx-502-bad-gateway'",
         )
+    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") in PATTERN_HINTS:
+        meaning, hint = PATTERN_HINTS[err["ctx"]["pattern"]]
+        shown = _describe(value).replace("\r", "\\r").replace("\n", "\\n")  # the line break it is about
+        return Finding(path, "schema", f"{where} {meaning}, found {shown}", loc=loc, hint=hint)
     msg = str(err["msg"]).removeprefix("Value error, ")
     if kind in (
         "string_type",

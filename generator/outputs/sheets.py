@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from generator.core.corpus import Corpus
@@ -23,6 +22,7 @@ from generator.core.model import Runbook
 from generator.core.model.common import Step
 from generator.core.model.runbook import Problem
 from generator.core.rules.freshness import days_overdue
+from generator.outputs import text
 from generator.outputs.memo import Memo, or_new
 from generator.outputs.site import labels
 
@@ -146,15 +146,9 @@ def digest_runbook(rb: Runbook, today: dt.date) -> RunbookDigest:
     )
 
 
-@cache
-def _markdown() -> MarkdownIt:
-    # Only `code` spans and emphasis: no raw HTML, no links, no images.
-    return MarkdownIt("zero").enable(["backticks", "emphasis"])
-
-
 def inline_html(value: object) -> Markup:
-    """Contributor text as safe HTML: escaped, with `code spans` kept."""
-    return Markup(_markdown().renderInline(str(value).replace("\n", " ")))
+    """Contributor text as safe HTML: escaped, with `code spans` kept (the site's rule, outputs/text.py)."""
+    return text.html_inline(value)
 
 
 UNBREAKABLE = 60  # characters: a longer word may still wrap anywhere rather than run off the column
@@ -162,13 +156,18 @@ UNBREAKABLE = 60  # characters: a longer word may still wrap anywhere rather tha
 
 def command_html(value: object) -> Markup:
     """A command whose lines wrap only between words: a word cut in two is a different command."""
-    parts = re.split(r"(\s+)", str(value).rstrip())
+    parts = re.split(r"(\s+)", text.clean(value).rstrip())
     return Markup(
         "".join(
             str(escape(p)) if not p or p.isspace() or len(p) > UNBREAKABLE else f'<span class="w">{escape(p)}</span>'
             for p in parts
         )
     )
+
+
+def _plain(value: object) -> object:
+    """Every value a sheet prints: escaped by Jinja, and without control characters (outputs/text.py)."""
+    return text.clean(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 @cache
@@ -179,6 +178,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=StrictUndefined,
+        finalize=_plain,
     )
     env.filters["md"] = inline_html
     env.filters["cmd"] = command_html

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
@@ -11,7 +10,6 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
-from markupsafe import escape
 
 from generator.core import metrics
 from generator.core import statistics as analytics
@@ -54,8 +52,8 @@ def environment() -> Environment:
         code=text.code,
         fence=text.fence,
         anchor=text.anchor,
-        # Page titles reach the theme's HTML (nav, header) unescaped: escape them here.
-        title=lambda v: json.dumps(str(escape(str(v))), ensure_ascii=False),  # a JSON string is a YAML string
+        title=text.title,  # front matter: HTML-escaped for the theme, then quoted in ASCII
+        yaml_string=text.yaml_string,
         ref_link=_ref_link,
     )
     return env
@@ -66,7 +64,9 @@ def _ref_link(context: Context, ref: str) -> str:
     """Markdown link for `runbook-id` or `runbook-id#anchor`, from a page one folder deep."""
     target, _, anchor = ref.partition("#")
     rb = context["corpus"].runbooks.get(target)
-    title = text.inline(rb.title) if rb else target
+    title = text.inline(rb.title if rb else target)
+    # A Ref is a slug, and `#` and a slug: `anchor` keeps the link's path that way whatever it is given.
+    target, anchor = text.anchor(target), text.anchor(anchor) if anchor else ""
     suffix = f"#{anchor}" if anchor else ""
     return f"[{title}{' › ' + anchor if anchor else ''}](../runbooks/{target}.md{suffix})"
 
@@ -174,7 +174,7 @@ def _signature_pages(corpus: Corpus, env: Environment, L: dict) -> dict[str, str
 def _analytics_pages(corpus: Corpus, env: Environment, L: dict) -> dict[str, str]:
     """The analytics page and its charts (SVG files beside it, drawn now: nothing runs in the browser)."""
     stats = analytics.compute(corpus)
-    labels = [f"{f.started} {f.title}" for f in stats.incidents]
+    labels = [text.clean(f"{f.started} {f.title}") for f in stats.incidents]  # XML escapes, but holds no controls
     charts = {
         "times": charts_mod.bar_chart(
             L["chart_times"],

@@ -13,9 +13,37 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 SCHEMA_VERSION = 1
 
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+REF_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}(#[a-z0-9][a-z0-9-]{0,79})?$"
+# One line: a title, a name, a label. It lands in headings, table cells, link texts and a page's front
+# matter, where a line break would end the construct it sits in.
+ONE_LINE_PATTERN = r"^[^\r\n]*$"
+LINE_MAX = 300  # characters of a title or a name: they are repeated on every index that lists them
+# A link: an http(s) URL, or a relative path (no scheme, and not `//host`, which is another site). No
+# whitespace and no backslash, which browsers read as `/` ("/\host" is "//host").
+LINK_PATTERN = (
+    r"^(https?://[A-Za-z0-9.-]+(:[0-9]+)?([/?#][^\s\\]*)?"  # http(s)://host[:port][/path]
+    r"|[^\s:/?#\\]+([/?#][^\s\\]*)?"  # a relative path: no ':' before the first '/', so no scheme
+    r"|/([^\s/\\][^\s\\]*)?"  # an absolute path, never '//'
+    r"|[?#][^\s\\]*)$"  # a query or a fragment of the same page
+)
+# A code block's language, as highlighters name them; it is written after the opening fence.
+FENCE_LANG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9+#._-]{0,31}$"
+
+# What a pattern means, for schema errors: pydantic only says "should match pattern '...'".
+PATTERN_HINTS = {
+    ONE_LINE_PATTERN: ("must be one line", "remove the line breaks; longer text belongs in a description or note"),
+    LINK_PATTERN: (
+        "must be an http(s) URL or a relative path",
+        "write https://host/path or a path such as docs/guide.md; other schemes (javascript:, data:...) "
+        "and //host are refused",
+    ),
+    FENCE_LANG_PATTERN: ("is not a language name", "use a highlighter's name such as text, bash, python, ini"),
+}
+
 Slug = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$"),
+    StringConstraints(pattern=SLUG_PATTERN),
     Field(
         description="Lowercase letters, digits and '-', at most 80 characters; no '/', no '..'. "
         "Used in URLs and file names, so keep it stable once published.",
@@ -26,7 +54,7 @@ Slug = Annotated[
 # A reference to another document: `runbook-id` or `runbook-id#problem-id`.
 Ref = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,79}(#[a-z0-9][a-z0-9-]{0,79})?$"),
+    StringConstraints(pattern=REF_PATTERN),
     Field(
         description="Id of another document, optionally followed by '#' and the id of one of its "
         "problems, causes or procedures, e.g. 'nginx-502-bad-gateway#backend-not-running'.",
@@ -34,6 +62,12 @@ Ref = Annotated[
 ]
 
 Text = Annotated[str, StringConstraints(min_length=1)]
+# A title or a name: one line, not empty, at most LINE_MAX characters.
+Line = Annotated[str, StringConstraints(min_length=1, max_length=LINE_MAX, pattern=ONE_LINE_PATTERN)]
+# A short optional value (a status, an owner, a time): one line.
+OneLine = Annotated[str, StringConstraints(max_length=LINE_MAX, pattern=ONE_LINE_PATTERN)]
+LinkTarget = Annotated[str, StringConstraints(min_length=1, pattern=LINK_PATTERN)]
+FenceLang = Annotated[str, StringConstraints(pattern=FENCE_LANG_PATTERN)]
 
 
 class Strict(BaseModel):
@@ -105,7 +139,7 @@ class PlatformCommand(Strict):
 class Step(Strict):
     """One step: a command to run, or a manual action when `run` is absent."""
 
-    title: Text = Field(description="What this step does, in the knowledge base's language.")
+    title: Line = Field(description="What this step does, in the knowledge base's language.")
     run: str | None = Field(
         None,
         description="Shell command(s). Use ${NAME} for runbook parameters. Several lines are run in order.",
@@ -131,19 +165,19 @@ class Step(Strict):
 class Signature(Strict):
     """A string that identifies a problem in logs, error pages or status output."""
 
-    text: Text = Field(description="The error text as it appears, e.g. 'Address already in use'.")
+    text: Line = Field(description="The error text as it appears, e.g. 'Address already in use'.")
     match: Literal["exact", "regex"] = Field(
         "exact", description="'exact': a substring match; 'regex': a Python regular expression."
     )
-    source: str | None = Field(None, description="Where it shows up: browser console, journalctl, nginx log...")
+    source: OneLine | None = Field(None, description="Where it shows up: browser console, journalctl, nginx log...")
 
 
 class Table(Strict):
     """A reference table kept as rows of text (error codes, log levels, environment comparison)."""
 
     id: Slug
-    title: Text
-    columns: list[Text] = Field(min_length=1)
+    title: Line
+    columns: list[Line] = Field(min_length=1)
     rows: list[list[str]] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -155,22 +189,24 @@ class Table(Strict):
 
 
 class Link(Strict):
-    title: Text
-    target: Text = Field(description="A URL, a file path or a script name.")
+    title: Line
+    target: LinkTarget = Field(
+        description="An http(s) URL, or a relative path such as a file or script name (no other scheme)."
+    )
     note: str | None = None
 
 
 class Fact(Strict):
     """A named value worth keeping: a server address, a repository, a figure."""
 
-    name: Text
+    name: Line
     value: Text
 
 
 class Phase(Strict):
     """A named group of steps inside a procedure, e.g. before / during / after a deploy."""
 
-    name: Text
+    name: Line
     steps: list[Step] = Field(min_length=1)
 
 
@@ -178,9 +214,9 @@ class Procedure(Strict):
     """A routine: a rollback, a deploy checklist, weekly maintenance, a standard flow."""
 
     id: Slug
-    title: Text
+    title: Line
     description: str | None = None
-    schedule: str | None = Field(
+    schedule: OneLine | None = Field(
         None, description="When it runs: 'weekly', 'monthly', a cron expression, 'on every deploy'."
     )
     steps: list[Step] = Field(default_factory=list)

@@ -17,6 +17,14 @@ from pydantic import AwareDatetime, BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from generator.core.model.common import (
+    FENCE_LANG_PATTERN,
+    LINK_PATTERN,
+    ONE_LINE_PATTERN,
+    REF_PATTERN,
+    SLUG_PATTERN,
+)
+
 
 @dataclass
 class FieldDoc:
@@ -72,10 +80,16 @@ def _scalar(tp: Any, meta: list[Any]) -> tuple[str, str, list[str]]:
         return "datetime", "date and time with UTC offset (2026-03-01T14:05:00+08:00)", []
     if tp is dt.date:
         return "date", "date (YYYY-MM-DD)", []
-    if pattern and "#" in pattern:
+    if pattern == REF_PATTERN:
         return "ref", "reference (`runbook-id` or `runbook-id#anchor`)", []
-    if pattern and pattern.startswith("^[a-z0-9]"):
+    if pattern == SLUG_PATTERN:
         return "slug", "id (lowercase letters, digits, -)", []
+    if pattern == ONE_LINE_PATTERN:
+        return "text", "text on one line", []
+    if pattern == LINK_PATTERN:
+        return "text", "link (an http(s) URL or a relative path)", []
+    if pattern == FENCE_LANG_PATTERN:
+        return "text", "language name (text, bash, python...)", []
     if pattern and pattern.startswith("^[A-Z]"):
         return "text", "NAME in UPPER_SNAKE_CASE", []
     return "text", "text", []

@@ -9,7 +9,10 @@ from pydantic import AwareDatetime, Field, model_validator
 
 from generator.core.model.common import (
     Fact,
+    FenceLang,
+    Line,
     Link,
+    OneLine,
     Procedure,
     Ref,
     RootCauseCategory,
@@ -30,7 +33,7 @@ class TimelineEntry(Strict):
 
     at: AwareDatetime = Field(description="When, with its UTC offset: 2026-02-25T23:01:00+08:00.")
     event: Text
-    status: str | None = Field(None, description="The status as written at the time, e.g. '🟡 排查中'.")
+    status: OneLine | None = Field(None, description="The status as written at the time, e.g. '🟡 排查中'.")
     phase: Phase | None = Field(
         None,
         description="Where the incident stood. The first 'detected' and 'resolved' rows give time to "
@@ -41,8 +44,8 @@ class TimelineEntry(Strict):
 class Evidence(Strict):
     """Log lines, error output or code as it was found."""
 
-    title: Text
-    lang: str = Field("text", description="Language for highlighting: text, javascript, python, ini...")
+    title: Line
+    lang: FenceLang = Field("text", description="Language for highlighting: text, javascript, python, ini...")
     content: Text
 
 
@@ -66,7 +69,7 @@ class RuledOut(Strict):
 class Hypothesis(Strict):
     """A possible cause not confirmed. List them most likely first."""
 
-    title: Text
+    title: Line
     likelihood: Literal["high", "medium", "low"]
     category: RootCauseCategory
     details: list[Text] = Field(default_factory=list)
@@ -84,9 +87,9 @@ class ContributingError(Strict):
     """One of several mistakes that made the incident worse, each with its own cost and lesson."""
 
     id: Slug
-    title: Text
+    title: Line
     category: RootCauseCategory
-    duration: str | None = Field(None, description="How long it cost, as written: '22分钟'.")
+    duration: OneLine | None = Field(None, description="How long it cost, as written: '22分钟'.")
     impact: str | None = None
     description: list[Text] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
@@ -97,12 +100,12 @@ class ContributingError(Strict):
 class FixOption(Strict):
     """One way of fixing it, compared with the others."""
 
-    name: Text
-    time: str | None = None
-    complexity: str | None = None
-    reliability: str | None = None
+    name: Line
+    time: OneLine | None = None
+    complexity: OneLine | None = None
+    reliability: OneLine | None = None
     chosen: bool = False
-    verdict: str | None = Field(None, description="The comparison's conclusion, e.g. '✅ 推荐', '备用'.")
+    verdict: OneLine | None = Field(None, description="The comparison's conclusion, e.g. '✅ 推荐', '备用'.")
 
 
 class Resolution(Strict):
@@ -114,26 +117,26 @@ class Resolution(Strict):
 class Measure(Strict):
     """A prevention measure: in place or proposed."""
 
-    title: Text
+    title: Line
     status: Literal["done", "open"] = "open"
     details: list[Text] = Field(default_factory=list)
     steps: list[Step] = Field(default_factory=list)
 
 
 class Lesson(Strict):
-    title: Text
-    audience: str | None = Field(None, description="Who the lesson is for, if the write-up says so.")
+    title: Line
+    audience: OneLine | None = Field(None, description="Who the lesson is for, if the write-up says so.")
     points: list[Text] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
 
 
 class ActionItem(Strict):
-    title: Text
+    title: Line
     status: Literal["done", "open"]
     horizon: Literal["today", "week", "month", "quarter"] | None = Field(
         None, description="When it is due: today, within a week, a month, a quarter."
     )
-    owner: str | None = None
+    owner: OneLine | None = None
 
 
 class RunbookLink(Strict):
@@ -149,7 +152,7 @@ class Incident(Strict):
     schema_version: Literal[1] = Field(description="Always 1 for this version of the schema.")
     kind: Literal["incident"] = Field(description="What this document is.")
     id: Slug
-    title: Text = Field(description="One line: what broke, for whom, and why if known.")
+    title: Line = Field(description="One line: what broke, for whom, and why if known.")
     services: list[Slug] = Field(min_length=1, description="Ids of the services involved.")
     severity: Severity = Field(description="P1: system unusable; P2: part of it unusable; P3: degraded.")
     status: Literal["open", "monitoring", "resolved"] = Field("resolved", description="Where the incident stands.")
@@ -180,11 +183,11 @@ class Incident(Strict):
     runbooks: list[RunbookLink] = Field(default_factory=list)
     related_incidents: list[Slug] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
-    author: Text = Field(description="Who wrote the write-up.")
-    reviewer: str | None = Field(None, description="Who reviewed it.")
+    author: Line = Field(description="Who wrote the write-up.")
+    reviewer: OneLine | None = Field(None, description="Who reviewed it.")
     created: dt.date | None = Field(None, description="Date the write-up was created.")
     updated: dt.date | None = Field(None, description="Date it was last changed.")
-    next_review: str | None = Field(None, description="When to look at this again, as written.")
+    next_review: OneLine | None = Field(None, description="When to look at this again, as written.")
     unsorted: list[Unsorted] = Field(
         default_factory=list,
         description="Imported content still to be sorted into the fields above; `kb validate` warns until it is empty.",

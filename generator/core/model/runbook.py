@@ -10,7 +10,9 @@ from pydantic import Field, StringConstraints, model_validator
 
 from generator.core.model.common import (
     SCHEMA_VERSION,
+    Line,
     Link,
+    OneLine,
     Procedure,
     Ref,
     RootCauseCategory,
@@ -89,7 +91,7 @@ class Fix(Strict):
     """A way out: its steps, then how to verify it worked."""
 
     id: Slug
-    title: Text
+    title: Line
     description: str | None = None
     temporary: bool = Field(False, description="True for a workaround that buys time, not a cure.")
     steps: list[Step] = Field(default_factory=list)
@@ -100,7 +102,7 @@ class Cause(Strict):
     """One reason a problem happens, how to confirm it, and how to fix it."""
 
     id: Slug
-    title: Text
+    title: Line
     category: RootCauseCategory = Field(description="Root-cause category, from the one documented list.")
     description: str | None = None
     signatures: list[Signature] = Field(
@@ -114,8 +116,8 @@ class Problem(Strict):
     """Something that goes wrong: symptoms -> diagnosis -> causes -> fixes -> verification."""
 
     id: Slug
-    title: Text
-    group: str | None = Field(None, description="Section it belongs to: startup, connection, performance...")
+    title: Line
+    group: OneLine | None = Field(None, description="Section it belongs to: startup, connection, performance...")
     severity: Severity | None = None
     symptoms: list[Text] = Field(default_factory=list, description="What people see, in their words.")
     signatures: list[Signature] = Field(
@@ -138,7 +140,7 @@ class Problem(Strict):
 class HealthCheck(Strict):
     """The one-shot check-up to run first: every step should pass on a healthy system."""
 
-    title: Text
+    title: Line
     description: str | None = None
     steps: list[Step] = Field(min_length=1)
 
@@ -146,14 +148,14 @@ class HealthCheck(Strict):
 class CommandGroup(Strict):
     """A group of a cheat sheet: service management, logs, quick fixes..."""
 
-    title: Text
+    title: Line
     steps: list[Step] = Field(min_length=1)
 
 
 class Contact(Strict):
-    name: Text
-    role: str | None = None
-    channel: str | None = Field(None, description="How to reach them: phone, chat channel, e-mail, pager.")
+    name: Line
+    role: OneLine | None = None
+    channel: OneLine | None = Field(None, description="How to reach them: phone, chat channel, e-mail, pager.")
 
 
 class Escalation(Strict):
@@ -176,15 +178,15 @@ class Runbook(Strict):
     schema_version: Literal[1] = Field(description=f"Always {SCHEMA_VERSION} for this version of the schema.")
     kind: Literal["runbook"] = Field(description="What this document is.")
     id: Slug
-    title: Text = Field(description="The problem area in a few words, e.g. '502 Bad Gateway behind a reverse proxy'.")
+    title: Line = Field(description="The problem area in a few words, e.g. '502 Bad Gateway behind a reverse proxy'.")
     summary: str | None = Field(None, description="One paragraph: what this runbook covers.")
     services: list[Slug] = Field(min_length=1, description="Services this runbook is about.")
-    owner: Text = Field(description="Team or person who keeps it correct.")
+    owner: Line = Field(description="Team or person who keeps it correct.")
     last_reviewed: dt.date = Field(description="Date (YYYY-MM-DD) someone last checked it still works.")
     review_every_days: int = Field(180, ge=1, le=730, description="Review interval; overdue means stale.")
     severity: Severity | None = Field(None, description="Typical severity of what it covers.")
     tags: list[Slug] = Field(default_factory=list, description="Words to find it by: nginx, 502, systemd...")
-    alerts: list[str] = Field(default_factory=list, description="Names of the alerts this runbook answers.")
+    alerts: list[OneLine] = Field(default_factory=list, description="Names of the alerts this runbook answers.")
     parameters: list[Parameter] = Field(default_factory=list)
     health_check: HealthCheck | None = None
     problems: list[Problem] = Field(default_factory=list)

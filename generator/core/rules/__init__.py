@@ -6,7 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from generator.core.findings import Finding
-from generator.core.rules import arithmetic, destructive, parameters, regexes, reserved_names, secrets, unsorted
+from generator.core.rules import (
+    arithmetic,
+    control_chars,
+    destructive,
+    parameters,
+    regexes,
+    reserved_names,
+    secrets,
+    unsorted,
+)
 from generator.core.rules.registry import RULES, Rule
 
 __all__ = ["RULES", "Rule", "lint_data"]
@@ -15,7 +24,8 @@ __all__ = ["RULES", "Rule", "lint_data"]
 def lint_data(path: str, data: Any) -> list[Finding]:
     """Per-file rules, on the loaded data of a document that passed the schema."""
     return (
-        secrets.check(path, data)
+        control_chars.check(path, data)
+        + secrets.check(path, data)
         + destructive.check(path, data)
         + parameters.check(path, data)
         + reserved_names.check(path, data)

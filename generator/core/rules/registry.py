@@ -9,7 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.core import load, patterns
-from generator.core.rules import arithmetic, destructive, parameters, regexes, reserved_names, secrets, unsorted
+from generator.core.rules import (
+    arithmetic,
+    control_chars,
+    destructive,
+    parameters,
+    regexes,
+    reserved_names,
+    secrets,
+    unsorted,
+)
 
 
 @dataclass(frozen=True)
@@ -117,6 +126,13 @@ RULES = [
         "error",
         "A reference names a document, problem, cause or procedure that does not exist.",
         "Fix the id (the hint suggests a close one), or add the missing document.",
+    ),
+    Rule(
+        control_chars.RULE,
+        "error",
+        "A control character (C0 but tab and newline, DEL, C1) or a bidi override in a text: invisible, it can "
+        "hide or reorder what readers and reviewers see.",
+        "Delete it: look for escapes such as \\x07 or \\u202e at the place shown; tab and newline are fine.",
     ),
     Rule(
         secrets.RULE,
