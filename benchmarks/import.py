@@ -70,13 +70,19 @@ PROMPT_LANGS = {"console", "shell-session", "terminal"}
 # --- the CLI ---------------------------------------------------------------------------------------
 
 
-def run_import(src: Path, kind: str, out_dir: Path) -> tuple[Path | None, str]:
-    """Import one write-up with the CLI; (the draft written or None, stderr)."""
+def run_import(src: Path, kind: str, out_dir: Path) -> tuple[list[Path], str]:
+    """Import one write-up with the CLI; (the drafts written, stderr). A source too large for one document
+    is split: OUT, then OUT's name with -2-…, -3-… for the other parts."""
     out = out_dir / f"{_slug(src.stem)}.yaml"
     proc = subprocess.run(
         [str(KB), "import", str(src), "--kind", kind, "-o", str(out)], capture_output=True, text=True, cwd=out_dir
     )
-    return (out if proc.returncode == 0 and out.exists() else None), proc.stderr
+    if not out.exists():
+        return [], proc.stderr
+    parts = sorted(
+        out_dir.glob(f"{out.stem}-[0-9]*-*.yaml"), key=lambda p: int(p.name[len(out.stem) + 1 :].split("-")[0])
+    )
+    return [out, *parts], proc.stderr
 
 
 CROSS_FILE = {"duplicate-id", "broken-ref"}
@@ -399,40 +405,42 @@ class Result:
         return score
 
 
-def measure(path: Path, entry: dict, out_dir: Path) -> tuple[Result, Path | None]:
+def measure(path: Path, entry: dict, out_dir: Path) -> tuple[Result, list[Path]]:
     """Import one fixture and measure its draft; validation is added afterwards, for all drafts at once."""
     res = Result(path.name, entry["kind"], entry.get("language", "?"), entry.get("problems"))
     text = path.read_text(encoding="utf-8")
     source = html_source(text) if path.suffix.lower() in (".html", ".htm") else markdown_source(text)
     res.lines, res.commands = len(source.lines), len(source.commands)
     start = time.perf_counter()
-    draft, stderr = run_import(path, entry["kind"], out_dir)
+    drafts, stderr = run_import(path, entry["kind"], out_dir)
     res.seconds = time.perf_counter() - start
-    if draft is None:
+    if not drafts:
         res.error = f"import failed: {_last_line(stderr)}"
         res.lines_lost = res.lines
-        return res, None
+        return res, []
     res.drafted = True
-    raw = draft.read_text(encoding="utf-8")
-    res.guesses = raw.count("# guessed:")
-    res.redacted = raw.count("<redacted")
-    try:
-        data = yaml.load(raw, Loader=LOADER) or {}
-    except yaml.YAMLError as exc:
-        res.error = f"draft is not YAML: {exc}"
-        data = {}
-    if not isinstance(data, dict):
-        data = {}
-    res.problems = len(data.get("problems") or [])
-    everything = Haystack([raw, *strings(data)])
-    unsorted = Haystack(strings(data.get("unsorted") or []))
+    raws = [d.read_text(encoding="utf-8") for d in drafts]
+    res.guesses = sum(raw.count("# guessed:") for raw in raws)
+    res.redacted = sum(raw.count("<redacted") for raw in raws)
+    docs = []
+    for raw in raws:
+        try:
+            data = yaml.load(raw, Loader=LOADER) or {}
+        except yaml.YAMLError as exc:
+            res.error = f"draft is not YAML: {exc}"
+            data = {}
+        docs.append(data if isinstance(data, dict) else {})
+    data = {"problems": [p for d in docs for p in d.get("problems") or []], "parts": docs}
+    res.problems = len(data["problems"])
+    everything = Haystack([*raws, *strings(docs)])
+    unsorted = Haystack(strings([d.get("unsorted") or [] for d in docs]))
     total = sum(line.chars for line in source.lines) or 1
     in_unsorted = sum(line.chars for line in source.lines if all(unsorted.has(p) for p in line.pieces))
     res.unsorted_share = in_unsorted / total
     res.lines_lost = sum(1 for line in source.lines if not all(everything.has(p) for p in line.pieces))
-    steps = Haystack(runs(data))
+    steps = Haystack([r for d in docs for r in runs(d)])
     res.commands_kept = sum(1 for c in source.commands if steps.has(c))
-    return res, draft
+    return res, drafts
 
 
 # --- report --------------------------------------------------------------------------------------
@@ -562,10 +570,11 @@ def main() -> None:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             measured = list(pool.map(lambda n: measure(FIXTURES / n, manifest[n], out_dir), biggest_first))
         results = [r for r, _ in measured]
-        checked = run_validate([d for _, d in measured if d is not None])
-        for res, draft in measured:
-            if draft is not None:
-                res.errors, res.warnings, first = checked[draft]
+        checked = run_validate([d for _, drafts in measured for d in drafts])
+        for res, drafts in measured:
+            for draft in drafts:  # a split source is valid when every part is
+                errors, warnings, first = checked[draft]
+                res.errors, res.warnings = res.errors + errors, res.warnings + warnings
                 res.error = res.error or first
         wall = time.perf_counter() - start
         print(report(results, wall, args.worst))

@@ -82,7 +82,9 @@ def _walk(folder: Path, found: set[Path], out: Discovered) -> None:
                 if entry.is_symlink():
                     if entry.name.endswith(SUFFIXES) or entry.is_dir():
                         what = " to a folder" if entry.is_dir() else ""
-                        out.refused.append(_refused(Path(entry.path), f"is a symbolic link{what}; links are never read"))
+                        out.refused.append(
+                            _refused(Path(entry.path), f"is a symbolic link{what}; links are never read")
+                        )
                 elif entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
                 elif entry.name.endswith(SUFFIXES):
