@@ -8,9 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from generator.authoring.new import yaml_scalar
+from generator.outputs import jinja
 from generator.outputs.schema import render_schemas
 
 TEMPLATES = Path(__file__).parent / "templates" / "init"
@@ -52,13 +51,7 @@ def init_files(
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
     name = name or DEFAULT_NAMES[language]
     kb_tool = kb_tool or tool_requirement()
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=StrictUndefined,
-    )
+    env = jinja.environment(TEMPLATES, autoescape=False)  # YAML, Makefile, Markdown: values quoted by the code
     values = {
         "language": language,
         "name": name,

@@ -9,11 +9,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from generator.core import fastyaml
 from generator.core.model import MODELS, SCHEMA_VERSION
 from generator.core.model.describe import FieldDoc, fields, summary
+from generator.outputs import jinja
 
 TEMPLATES = Path(__file__).parent / "templates"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -74,13 +73,7 @@ def render_skeleton(
     kind: str, *, doc_id: str, title: str | None, service: str | None, schema: str, now: dt.datetime
 ) -> str:
     model = MODELS[kind]
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=StrictUndefined,
-    )
+    env = jinja.environment(TEMPLATES, autoescape=False)  # YAML: values go through yaml_scalar
     sample = Samples(now, service or "my-service")
     values = {
         "schema_version": str(SCHEMA_VERSION),

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
+
+from generator.outputs import jinja
 
 TEMPLATES = Path(__file__).parent / "templates"
 COLOURS = ["#3f6ec6", "#e0803a", "#4a9d5b", "#9b59b6"]  # distinct in print, also in greyscale by order
@@ -38,12 +40,10 @@ class Row:
 
 @cache
 def _env() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,  # SVG is XML: every text from YAML is escaped
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=StrictUndefined,
+    return jinja.environment(
+        TEMPLATES,
+        autoescape=True,
+        keep_trailing_newline=False,  # SVG is XML: every text from YAML is escaped
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, select_autoescape
 from markupsafe import Markup, escape
 
 from generator.core.corpus import Corpus
@@ -22,7 +22,7 @@ from generator.core.model import Runbook
 from generator.core.model.common import Step
 from generator.core.model.runbook import Problem
 from generator.core.rules.freshness import days_overdue
-from generator.outputs import text
+from generator.outputs import jinja, text
 from generator.outputs.memo import Memo, or_new
 from generator.outputs.site import labels
 
@@ -172,17 +172,13 @@ def _plain(value: object) -> object:
 
 @cache
 def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+    return jinja.environment(
+        TEMPLATES,
         autoescape=select_autoescape(["html", "html.j2"], default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=StrictUndefined,
         finalize=_plain,
+        filters={"md": inline_html, "cmd": command_html},
+        keep_trailing_newline=False,
     )
-    env.filters["md"] = inline_html
-    env.filters["cmd"] = command_html
-    return env
 
 
 def render_sheets(

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
 from generator.core import metrics
@@ -19,7 +19,7 @@ from generator.core.rules import RULES
 from generator.core.rules.crossfile import runbook_refs
 from generator.core.rules.freshness import days_overdue
 from generator.outputs import charts as charts_mod
-from generator.outputs import text
+from generator.outputs import jinja, text
 from generator.outputs.memo import Memo, or_new
 from generator.outputs.snippets import script_table
 
@@ -37,26 +37,21 @@ def labels(language: str) -> dict:
 
 @cache  # compiled templates are kept for the process: `mkdocs serve` renders again on every edit
 def environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+    return jinja.environment(
+        TEMPLATES,
         autoescape=False,  # Markdown, not HTML: escaping is the filters' job (text.py)
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=StrictUndefined,
+        filters={
+            "inline": text.inline,
+            "block": text.block,
+            "cell": text.cell,
+            "code": text.code,
+            "fence": text.fence,
+            "anchor": text.anchor,
+            "title": text.title,  # front matter: HTML-escaped for the theme, then quoted in ASCII
+            "yaml_string": text.yaml_string,
+            "ref_link": _ref_link,
+        },
     )
-    env.filters.update(
-        inline=text.inline,
-        block=text.block,
-        cell=text.cell,
-        code=text.code,
-        fence=text.fence,
-        anchor=text.anchor,
-        title=text.title,  # front matter: HTML-escaped for the theme, then quoted in ASCII
-        yaml_string=text.yaml_string,
-        ref_link=_ref_link,
-    )
-    return env
 
 
 @pass_context

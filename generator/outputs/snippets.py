@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
 from generator.core import values
 from generator.core.corpus import Corpus
@@ -23,7 +23,7 @@ from generator.core.model.common import Expectation, Step
 from generator.core.model.runbook import Cause, Fix, Parameter, Problem
 from generator.core.rules.reserved_names import why_reserved
 from generator.core.rules.secret_families import sed_script
-from generator.outputs import shell
+from generator.outputs import jinja, shell
 from generator.outputs.memo import Memo, or_new
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -181,17 +181,17 @@ def render_runbook(rb: Runbook, *, commit: str, today: dt.date, source: str | No
 
 @cache
 def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+    return jinja.environment(
+        TEMPLATES,
         autoescape=False,  # shell, not HTML: every literal goes through the `sh` filter
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=StrictUndefined,
+        filters={
+            "sh": shell.literal,
+            "comment": shell.comment,
+            "words": shell.words,
+            "printf_lines": shell.printf_lines,
+        },
+        globals={"unseen_table": shell.unseen_table},
     )
-    env.filters.update(sh=shell.literal, comment=shell.comment, words=shell.words, printf_lines=shell.printf_lines)
-    env.globals.update(unseen_table=shell.unseen_table)
-    return env
 
 
 def mask_rules() -> str:
