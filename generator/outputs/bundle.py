@@ -40,9 +40,18 @@ def render_bundle(
     commit: str,
     sheet_pdf: bool = False,
     memo: Memo | None = None,
+    search_terms: dict[str, dict[str, list[str]]] | None = None,
 ) -> Bundle:
     """The pages, and the sheet pages and scripts they link to. With sheet_pdf, pages link the sheets' PDFs."""
-    pages = render_pages(corpus, today=today, language=language, site_name=site_name, sheet_pdf=sheet_pdf, memo=memo)
+    pages = render_pages(
+        corpus,
+        today=today,
+        language=language,
+        site_name=site_name,
+        sheet_pdf=sheet_pdf,
+        memo=memo,
+        search_terms=search_terms,
+    )
     sheets, scripts = render_static(corpus, today=today, language=language, commit=commit, memo=memo)
     return Bundle(pages=pages, sheets=sheets, scripts=scripts)
 
@@ -55,6 +64,7 @@ def render_pages(
     site_name: str = "",
     sheet_pdf: bool = False,
     memo: Memo | None = None,
+    search_terms: dict[str, dict[str, list[str]]] | None = None,
 ) -> dict[str, str]:
     """The site's Markdown pages, linking to the scripts under SITE_FOLDER."""
     return render_site(
@@ -65,6 +75,7 @@ def render_pages(
         scripts_folder=SITE_FOLDER,
         sheet_pdf=sheet_pdf,
         memo=memo,
+        search_terms=search_terms,
     )
 
 

@@ -14,11 +14,20 @@ NAV_FILE = "nav.yml"  # the navigation the plugin would build, for a plain mkdoc
 
 
 def export_files(
-    corpus: Corpus, *, language: str, today: dt.date, site_name: str = "", commit: str = "unknown"
+    corpus: Corpus,
+    *,
+    language: str,
+    today: dt.date,
+    site_name: str = "",
+    commit: str = "unknown",
+    search_terms: dict[str, dict[str, list[str]]] | None = None,
 ) -> dict[str, str]:
     """The pages, the quick-fix sheet pages and scripts they link to (PDFs are `kb sheet`'s job), and the
     navigation the plugin would build, for a plain mkdocs.yml's `nav:`."""
-    files = dict(render_bundle(corpus, today=today, language=language, site_name=site_name, commit=commit).files)
+    bundle = render_bundle(
+        corpus, today=today, language=language, site_name=site_name, commit=commit, search_terms=search_terms
+    )
+    files = dict(bundle.files)
     nav = site_nav(corpus, [], language)
     files[NAV_FILE] = yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False)
     return files

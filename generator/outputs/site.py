@@ -75,11 +75,14 @@ def render_site(
     scripts_folder: str | None = None,
     sheet_pdf: bool = False,
     memo: Memo | None = None,
+    search_terms: dict[str, dict[str, list[str]]] | None = None,
 ) -> dict[str, str]:
-    """Every generated page of the site, keyed by its path under docs/. With `scripts_folder`, runbook pages
-    link to the scripts the site serves from `<scripts_folder>/<runbook-id>/`. Runbook pages link to their
-    quick-fix sheet (render/sheets.py), and to its PDF when sheet_pdf says the site has them. With `memo`,
-    document pages are kept between calls (render/memo.py); the indexes are made every time."""
+    """Every generated page of the site, keyed by its path under docs/. With `scripts_folder`, runbook
+    pages link to the scripts the site serves from `<scripts_folder>/<runbook-id>/`. Runbook pages link
+    to their quick-fix sheet (render/sheets.py), and to its PDF when sheet_pdf says the site has them.
+    With `memo`, document pages are kept between calls (render/memo.py); the indexes are made every
+    time. `search_terms` (runbook id -> problem id -> words) join each problem's section for the site's
+    search only."""
     env = environment()
     L = labels(language)
     memo = or_new(memo)
@@ -106,6 +109,7 @@ def render_site(
             scripts=script_table(rb) if scripts_folder else [],
             scripts_folder=scripts_folder,
             sheet_pdf=sheet_pdf,
+            search_terms=(search_terms or {}).get(rb.id, {}),
         )
     for inc in corpus.incidents.values():
         ttd, ttr = metrics.time_to_detect(inc), metrics.time_to_resolve(inc)

@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from generator.core.fsio import write_tree
     from generator.core.gitinfo import short_commit
     from generator.outputs.export import export_files
+    from generator.search.site_terms import for_knowledge_base
 
     if not (args.out or args.catalog):
         raise UsageError("name an output folder, or --catalog FILE.json, or both")
@@ -48,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         today=dt.date.today(),
         site_name=args.site_name,
         commit=short_commit(root),
+        search_terms=for_knowledge_base(root, corpus),
     )
     write_tree(out, files)
     print(f"wrote {len(files)} files under {out}")

@@ -33,6 +33,7 @@ from generator.core.gitinfo import short_commit
 from generator.outputs.bundle import render_pages, static_paths
 from generator.outputs.memo import Memo
 from generator.outputs.site import labels, site_nav
+from generator.search.site_terms import for_knowledge_base
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -143,7 +144,13 @@ class KbPlugin(BasePlugin[KbConfig]):
             today = dt.date.today()
             self.job = Job(Path(config.site_dir), today, language, short_commit(self.root), pdf)
             self.generated = render_pages(
-                corpus, today=today, language=language, site_name=config.site_name, sheet_pdf=pdf, memo=self.memo
+                corpus,
+                today=today,
+                language=language,
+                site_name=config.site_name,
+                sheet_pdf=pdf,
+                memo=self.memo,
+                search_terms=for_knowledge_base(self.root, corpus),
             )
         self.static = static_paths(corpus, pdf=pdf)
         docs = Path(config.docs_dir)

@@ -119,7 +119,19 @@ SEARCHES = [
     ("登录失败", "incidents/2026-02-11-login-502-flask-down.html"),
     ("端口被占用", "runbooks/chatserver-troubleshooting.html"),
     ("exit code 137", "runbooks/chatserver-troubleshooting.html"),
+    # English error text; the page that answers it is written in Chinese and holds none of these words:
+    # its error concepts' terms, in both languages, are in the search index.
+    ("ENOENT", "runbooks/chatserver-troubleshooting.html"),
 ]
+
+
+def test_english_error_words_are_only_in_the_concept_terms_of_the_chinese_page(site):
+    """What makes the ENOENT search above a cross-language find: the word is nowhere on the page but in
+    the hidden concept terms (and those are in the search index)."""
+    html = (site / "runbooks/chatserver-troubleshooting.html").read_text(encoding="utf-8")
+    visible = "\n".join(line for line in html.splitlines() if "kb-search-terms" not in line)
+    assert "ENOENT" not in visible and "ENOENT" in html
+    assert "ENOENT" in (site / "search/search_index.json").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(("query", "expected"), SEARCHES)
