@@ -51,9 +51,8 @@ class FileReport:
     summary: Summary | None
 
     def to_dict(self) -> dict:
-        # Located findings no longer need their needle, which may be a secret: it is never cached on disk.
         return {
-            "findings": [{**f.to_dict(), "needle": ""} if f.located else f.to_dict() for f in self.findings],
+            "findings": [f.to_dict() for f in self.findings],
             "summary": self.summary.to_dict() if self.summary else None,
         }
 
@@ -105,7 +104,9 @@ class Cache:
         return self.entries.get(key)
 
     def put(self, key: str, value: dict) -> None:
-        self.entries[key] = value
+        # A located finding no longer needs its needle, which may be a secret: never kept on disk.
+        findings = [{**f, "needle": ""} if f.get("line") else f for f in value["findings"]]
+        self.entries[key] = {**value, "findings": findings}
         self.dirty = True
 
     def save(self, keep: set[str]) -> None:

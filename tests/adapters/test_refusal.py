@@ -44,6 +44,8 @@ def test_each_command_output_refuses_a_rejected_knowledge_base(tmp_path, rule, a
     assert r.stdout == ""
     assert _holds(out, NEEDLE[rule]) == [] and not out.exists()
     assert not list((root / ".kb-cache").glob("search-*"))  # no search index was made from it
+    if rule == "secret":  # nor does any cache keep the secret
+        assert _holds(root / ".kb-cache", FAKE_TOKEN) == []
 
 
 @pytest.mark.slow
