@@ -542,17 +542,23 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=max(2, (os.cpu_count() or 2) * 2))
     parser.add_argument("--worst", type=int, default=8, help="how many of the worst files to list")
     parser.add_argument("--json", type=Path, help="also write the per-file figures to this file")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=FIXTURES,
+        help="a folder of write-ups with its manifest.yaml (default: the fixtures)",
+    )
     args = parser.parse_args()
 
     if not KB.exists():
         sys.exit(f"no kb next to {sys.executable}: run with the project's virtual env")
-    manifest = yaml.load((FIXTURES / "manifest.yaml").read_text(encoding="utf-8"), Loader=LOADER)["files"]
+    manifest = yaml.load((args.corpus / "manifest.yaml").read_text(encoding="utf-8"), Loader=LOADER)["files"]
     names = args.files or sorted(manifest)
-    missing = [n for n in names if n not in manifest or not (FIXTURES / n).exists()]
+    missing = [n for n in names if n not in manifest or not (args.corpus / n).exists()]
     if missing:
         sys.exit(f"not in the manifest or not on disk: {', '.join(missing)}")
     unlisted = sorted(
-        p.name for p in FIXTURES.iterdir() if p.suffix in (".md", ".html", ".htm") and p.name not in manifest
+        p.name for p in args.corpus.iterdir() if p.suffix in (".md", ".html", ".htm") and p.name not in manifest
     )
     if unlisted:
         print(f"warning: fixtures missing from manifest.yaml: {', '.join(unlisted)}", file=sys.stderr)
@@ -566,9 +572,9 @@ def main() -> None:
     out_dir.mkdir()
     start = time.perf_counter()
     try:
-        biggest_first = sorted(names, key=lambda n: -(FIXTURES / n).stat().st_size)  # the long one overlaps the rest
+        biggest_first = sorted(names, key=lambda n: -(args.corpus / n).stat().st_size)  # the long one overlaps the rest
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            measured = list(pool.map(lambda n: measure(FIXTURES / n, manifest[n], out_dir), biggest_first))
+            measured = list(pool.map(lambda n: measure(args.corpus / n, manifest[n], out_dir), biggest_first))
         results = [r for r, _ in measured]
         checked = run_validate([d for _, drafts in measured for d in drafts])
         for res, drafts in measured:
