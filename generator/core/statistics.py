@@ -156,10 +156,5 @@ def _ranked(index: dict[str, list[str]]) -> list[Recurrence]:
 
 
 def minutes_label(value: float | None) -> str:
-    """'27 min', '1 h 05 min', '—' when unknown: as the incident pages write it."""
-    if value is None:
-        return "—"
-    if value < 60:
-        return f"{value:g} min"  # a median of 2.5 min stays 2.5, not 2
-    whole = round(value)
-    return f"{whole // 60} h {whole % 60:02d} min"
+    """'27 min', '1 h 05 min', '—' when unknown: as `kb stats` writes it (the site uses its labels' words)."""
+    return metrics.minutes_text(value)

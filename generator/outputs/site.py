@@ -111,9 +111,12 @@ def render_site(
             sheet_pdf=sheet_pdf,
             search_terms=(search_terms or {}).get(rb.id, {}),
         )
+    durations = _durations(L)
     for inc in corpus.incidents.values():
         ttd, ttr = metrics.time_to_detect(inc), metrics.time_to_resolve(inc)
-        pages[f"incidents/{inc.id}.md"] = page(inc, inc=inc, ttd=metrics.minutes(ttd), ttr=metrics.minutes(ttr))
+        pages[f"incidents/{inc.id}.md"] = page(
+            inc, inc=inc, ttd=metrics.minutes(ttd, durations), ttr=metrics.minutes(ttr, durations)
+        )
 
     incidents_newest_first = sorted(corpus.incidents.values(), key=lambda i: i.started_at, reverse=True)
     most_used = sorted(
@@ -140,7 +143,9 @@ def render_site(
         L=L,
         items=[(inc, a) for inc in reversed(incidents_newest_first) for a in inc.action_items if a.status == "open"],
     )
-    pages["indexes/review.md"] = env.get_template("site/review.md.j2").render(L=L, rows=_review_rows(corpus, today))
+    pages["indexes/review.md"] = env.get_template("site/review.md.j2").render(
+        L=L, rows=_review_rows(corpus, today), window=REVIEW_WINDOW_DAYS
+    )
     pages[CONTRIBUTING] = env.get_template("site/contributing.md.j2").render(L=L, models=schema_models(), rules=RULES)
     pages.update(_analytics_pages(corpus, env, L))
     return pages
@@ -197,7 +202,7 @@ def _analytics_pages(corpus: Corpus, env: Environment, L: dict) -> dict[str, str
     page = env.get_template("site/analytics.md.j2").render(
         L=L,
         stats=stats,
-        minutes=analytics.minutes_label,
+        minutes=lambda value: metrics.minutes_text(value, _durations(L)),
         recurring=analytics.RECURRING,
         titles={i.id: i.title for i in corpus.incidents.values()},
     )
@@ -251,6 +256,11 @@ def site_nav(corpus: Corpus, hand_written: list[str], language: str) -> list:
         CONTRIBUTING,
         *sorted(hand_written),
     ]
+
+
+def _durations(L: dict) -> tuple[str, str]:
+    """How the site's language writes minutes, and hours and minutes (metrics.minutes_text's formats)."""
+    return L["duration_minutes"], L["duration_hours"]
 
 
 def _tags(doc) -> list[str]:

@@ -63,7 +63,8 @@ def test_analytics_page_and_its_charts():
     corpus, _ = _stats()
     pages = render_site(corpus, today=TODAY, language="zh")
     page = pages["indexes/analytics.md"]
-    assert "| [nginx](services.md#nginx) | 3 | 2.5 min | 18.5 min | 18.5 min |" in page
+    # Durations in the site's language.
+    assert "| [nginx](services.md#nginx) | 3 | 2.5 分钟 | 18.5 分钟 | 18.5 分钟 |" in page
     assert "[进程管理](root-causes.md#process-management) · **反复出现** | 2 |" in page
     assert "**待办: 20** · 已完成: 8" in page
     for chart in ("times", "months", "root-causes"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.core import metrics, pipeline
-from generator.outputs.site import render_site
+from generator.outputs.site import labels, render_site
 from generator.outputs.text import cell, code, fence, inline
 from tests.conftest import ROOT, TODAY
 
@@ -49,7 +49,7 @@ def test_incident_page_card_and_unconfirmed_root_cause():
     assert metrics.minutes(metrics.time_to_detect(inc)) == "5 min"
     assert metrics.minutes(metrics.time_to_resolve(inc)) == "27 min"
     page = pages["incidents/2025-12-23-word-counter-upgrade-502.md"]
-    assert "| 发现用时 | 5 min |" in page and "| 恢复用时 | 27 min |" in page
+    assert "| 发现用时 | 5 分钟 |" in page and "| 恢复用时 | 27 分钟 |" in page  # units in the site's language
     assert page.count("| 22:") == 7  # every timeline row
     tapspot = pages["incidents/2026-02-25-tapspot-site-unreachable.md"]
     assert '!!! warning "未确认"' in tapspot
@@ -150,8 +150,9 @@ def test_contributing_page_is_generated_from_the_models_and_the_rules():
                 assert f"### {model.__name__} {{ #{model.__name__.lower()} }}" in page
                 for f in fields(model):
                     assert f"| `{f.name}` |" in page
+        severities = labels(language)["rule_severities"]  # the severity in the site's language
         for rule in RULES:
-            assert f"| `{rule.id}` | {rule.severity} |" in page
+            assert f"| `{rule.id}` | {severities[rule.severity]} |" in page
         assert "kb new incident" in page and "kb validate --format github" in page
     # The descriptions are the models' own, not copies.
     assert "Who could not do what, for how long." in page

@@ -37,6 +37,7 @@ class FieldDoc:
     many: bool = False  # a list
     choices: list[str] = field(default_factory=list)
     scalar: str = "text"  # text, integer, boolean, date, datetime, slug, ref, choice
+    term: str = "text"  # the key of `type`'s words in TERMS (the site's labels say them in its language)
 
     @property
     def hint(self) -> str:
@@ -61,37 +62,55 @@ def _strip(tp: Any) -> tuple[Any, list[Any]]:
             return tp, meta
 
 
+# A type in words, by term: `kb new`'s comments and FieldDoc.type. The Contributing page says the same
+# terms in the site's language (`types` and `list_of` in outputs/labels/*.yaml).
+TERMS = {
+    "constant": "always {choices}",
+    "choice": "one of: {choices}",
+    "boolean": "true or false",
+    "integer": "integer",
+    "datetime": "date and time with UTC offset (2026-03-01T14:05:00+08:00)",
+    "date": "date (YYYY-MM-DD)",
+    "ref": "reference (`runbook-id` or `runbook-id#anchor`)",
+    "slug": "id (lowercase letters, digits, -)",
+    "line": "text on one line",
+    "link": "link (an http(s) URL or a relative path)",
+    "lang": "language name (text, bash, python...)",
+    "name": "NAME in UPPER_SNAKE_CASE",
+    "text": "text",
+    "rows": "list of lists of text",  # a table's rows: the whole type, list included
+}
+LIST_OF = "list of {item}"
+
+
 def _scalar(tp: Any, meta: list[Any]) -> tuple[str, str, list[str]]:
-    """(kind, words, choices) of a non-list, non-model type."""
+    """(kind, term, choices) of a non-list, non-model type."""
     pattern = next((getattr(m, "pattern", None) for m in meta if getattr(m, "pattern", None)), None)
     if typing.get_origin(tp) is typing.Literal:
         choices = [str(a) for a in typing.get_args(tp)]
-        if len(choices) == 1:
-            return "choice", f"always {choices[0]}", choices
-        return "choice", "one of: " + ", ".join(choices), choices
+        return "choice", "constant" if len(choices) == 1 else "choice", choices
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        choices = [str(m.value) for m in tp]
-        return "choice", "one of: " + ", ".join(choices), choices
+        return "choice", "choice", [str(m.value) for m in tp]
     if tp is bool:
-        return "boolean", "true or false", []
+        return "boolean", "boolean", []
     if tp is int:
         return "integer", "integer", []
     if tp is AwareDatetime or tp is dt.datetime:
-        return "datetime", "date and time with UTC offset (2026-03-01T14:05:00+08:00)", []
+        return "datetime", "datetime", []
     if tp is dt.date:
-        return "date", "date (YYYY-MM-DD)", []
+        return "date", "date", []
     if pattern == REF_PATTERN:
-        return "ref", "reference (`runbook-id` or `runbook-id#anchor`)", []
+        return "ref", "ref", []
     if pattern == SLUG_PATTERN:
-        return "slug", "id (lowercase letters, digits, -)", []
+        return "slug", "slug", []
     if pattern == ONE_LINE_PATTERN:
-        return "text", "text on one line", []
+        return "text", "line", []
     if pattern == LINK_PATTERN:
-        return "text", "link (an http(s) URL or a relative path)", []
+        return "text", "link", []
     if pattern == FENCE_LANG_PATTERN:
-        return "text", "language name (text, bash, python...)", []
+        return "text", "lang", []
     if pattern and pattern.startswith("^[A-Z]"):
-        return "text", "NAME in UPPER_SNAKE_CASE", []
+        return "text", "name", []
     return "text", "text", []
 
 
@@ -109,14 +128,15 @@ def describe_field(name: str, info: FieldInfo) -> FieldDoc:
     if isinstance(default, enum.Enum):
         default = default.value
     if isinstance(tp, type) and issubclass(tp, BaseModel):
-        words = f"list of {tp.__name__}" if many else tp.__name__
-        return FieldDoc(name, words, info.is_required(), " ".join(description.split()), default, tp, many)
+        words = LIST_OF.format(item=tp.__name__) if many else tp.__name__
+        return FieldDoc(name, words, info.is_required(), " ".join(description.split()), default, tp, many, term="model")
     if many and typing.get_origin(tp) is list:  # a table's rows: a list of lists of text
-        return FieldDoc(name, "list of lists of text", info.is_required(), description, None, None, True)
-    kind, words, choices = _scalar(tp, meta)
+        return FieldDoc(name, TERMS["rows"], info.is_required(), description, None, None, True, term="rows")
+    kind, term, choices = _scalar(tp, meta)
+    words = TERMS[term].format(choices=", ".join(choices))
     return FieldDoc(
         name,
-        f"list of {words}" if many else words,
+        LIST_OF.format(item=words) if many else words,
         info.is_required(),
         " ".join(description.split()),
         default,
@@ -124,6 +144,7 @@ def describe_field(name: str, info: FieldInfo) -> FieldDoc:
         many,
         choices,
         kind,
+        term,
     )
 
 
