@@ -135,3 +135,22 @@ def example_site(tmp_path_factory) -> Path:
     r = mkdocs_build(ROOT / "mkdocs.yml", out)
     assert r.returncode == 0, r.stdout + r.stderr
     return out
+
+
+# A test that starts a process (a `kb` command, a site build, a script, a browser) is slow by nature:
+# `make test-fast` runs the in-process tests only. Marked here from each test's own source, so a new
+# test is classed by what it does, not by someone remembering a marker.
+_PROCESS_CALLS = ("kb(", "mkdocs_build(", "subprocess.", "Popen(", "run_script(", "playwright")
+
+
+def pytest_collection_modifyitems(items):
+    import inspect
+
+    for item in items:
+        function = getattr(item, "function", None)
+        try:
+            source = inspect.getsource(function) if function else ""
+        except (OSError, TypeError):
+            continue
+        if any(call in source for call in _PROCESS_CALLS):
+            item.add_marker(pytest.mark.slow)

@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import MINIMAL_RUNBOOK, kb, make_kb, mkdocs_build
 
+pytestmark = pytest.mark.slow  # kb processes and site builds
+
 FAKE_TOKEN = "ghp_" + "Q7f3kL9xV2mN8pR4tW6yZ1aB5cD0eF3gH7jK"  # the shape of a GitHub token; not a real one
 OFFENCES = {
     "secret": MINIMAL_RUNBOOK.replace("grep ${PORT}", f"grep ${{PORT}} && GITHUB_TOKEN={FAKE_TOKEN} gh api /user"),

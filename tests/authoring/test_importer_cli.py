@@ -12,6 +12,8 @@ import generator.authoring.importer as importer
 from generator.adapters.cli.main import main
 from tests.conftest import ROOT, kb
 
+pytestmark = pytest.mark.slow  # kb import processes
+
 DEV = ROOT / "tests" / "fixtures" / "import_dev"
 
 

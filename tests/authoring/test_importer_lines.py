@@ -17,6 +17,8 @@ from generator.core.pipeline import validate
 from generator.core.rules.secrets import find_secrets
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # imports every write-up of the corpora
+
 TODAY = dt.date(2026, 11, 22)
 CORPORA = {
     "import": ROOT / "tests" / "fixtures" / "import",

@@ -299,6 +299,7 @@ def test_a_runbook_that_names_no_problem_says_so() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.slow  # sources of hundreds of KB
 def test_a_source_too_large_for_one_document_is_split_one_runbook_per_alert() -> None:
     parts = ["# Platform alert handbook\n\nEvery alert that pages the platform team.\n"]
     for n in range(80):
@@ -323,6 +324,7 @@ def test_a_source_too_large_for_one_document_is_split_one_runbook_per_alert() ->
     assert any("split into 80 runbooks" in w for w in result.stats.warnings)
 
 
+@pytest.mark.slow  # sources of hundreds of KB
 def test_an_incident_too_large_for_one_document_is_refused_with_the_reason() -> None:
     log = "\n".join(f"line {i} of a very long log that someone pasted into the write-up" for i in range(9000))
     source = f"# Outage\n\n## Timeline\n\n| Time | Event |\n|---|---|\n| 10:00 | down |\n\n## Logs\n\n```\n{log}\n```\n"

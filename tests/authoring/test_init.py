@@ -18,6 +18,8 @@ from generator.authoring.init import EXAMPLE, init_files
 from tests.adapters.mkdocs_plugin.test_serve_quiet import DIRTY_WARNING, fetch, free_port, serving
 from tests.conftest import ROOT, kb
 
+pytestmark = pytest.mark.slow  # kb init, make and site builds
+
 try:  # the browser helpers; their module skips itself where chromium or Playwright is missing
     from tests.adapters.mkdocs_plugin.test_site_browser import Page, browser  # noqa: F401 - a fixture
 except pytest.skip.Exception:

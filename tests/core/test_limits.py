@@ -17,6 +17,8 @@ from generator.core import load
 from generator.core.load import MAX_DEPTH, depth_error, limits_finding, load_file, parse
 from tests.conftest import MINIMAL_RUNBOOK, ROOT, kb
 
+pytestmark = pytest.mark.slow  # kb processes on hostile files, each under a time bound
+
 SECONDS = 10  # the attacks this guards against ran for minutes, or crashed at once
 
 

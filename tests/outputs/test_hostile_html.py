@@ -609,6 +609,7 @@ def _seconds(work) -> float:
 
 
 @pytest.mark.parametrize("unit", WORST)
+@pytest.mark.slow  # 500 KB fields
 def test_escaping_and_rendering_a_500_kb_field_takes_under_a_second(unit):
     value = (unit * (SIZE // len(unit) + 1))[:SIZE]
     for helper in (text.inline, text.block, text.cell, text.code, text.fence, text.html_inline, text.yaml_string):

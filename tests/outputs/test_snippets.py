@@ -211,6 +211,7 @@ def test_health_check_then_the_causes_the_failures_point_to(demo, tmp_path):
     assert '❌ no errors logged\n   expected: output does not contain "ERROR"' in logged.stdout
 
 
+@pytest.mark.slow  # runs the scripts
 def test_a_problem_and_its_timeout(demo, tmp_path):
     started = time.monotonic()
     r = run(demo / "diagnose.sh", "--problem", "slow", "--dir", str(tmp_path))
@@ -261,6 +262,7 @@ HOSTILE = ["8080; touch {m}", "$(touch {m})", "`touch {m}`", "8080\ntouch {m}", 
 
 
 @pytest.mark.parametrize("template", HOSTILE)
+@pytest.mark.slow  # runs the scripts
 def test_hostile_values_are_refused_or_inert(demo, tmp_path, template):
     marker = tmp_path / "pwned"
     value = template.format(m=marker)

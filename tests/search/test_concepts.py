@@ -206,6 +206,7 @@ def test_tag_never_raises_and_agrees_with_brute_force(parts):
     assert v.matches(text) == brute_matches(v, text)
 
 
+@pytest.mark.slow  # thousands of generated texts
 def test_tagging_random_2kb_texts_is_quick():
     v = vocab()
     rnd = random.Random(3)

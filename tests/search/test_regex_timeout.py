@@ -51,6 +51,7 @@ def _kb(tmp_path, text: str):
 
 
 @pytest.mark.parametrize("name", CASES)
+@pytest.mark.slow  # kb processes and runaway patterns, each under a time bound
 def test_validate_reports_the_regex_located_and_quickly(tmp_path, name):
     text, rule, line, words = CASES[name]
     result = kb("validate", "--no-cache", "runbooks", cwd=_kb(tmp_path, text), timeout=SECONDS)
@@ -63,6 +64,7 @@ def test_validate_reports_the_regex_located_and_quickly(tmp_path, name):
     assert words in found[0][2]
 
 
+@pytest.mark.slow  # kb processes and runaway patterns, each under a time bound
 def test_diagnose_refuses_a_knowledge_base_with_a_catastrophic_signature(tmp_path):
     root = _kb(tmp_path, _with_signature("(a+)+$"))
     result = kb("diagnose", "--root", root, "a" * 30 + "!", cwd=root, timeout=SECONDS)
@@ -109,6 +111,7 @@ def slow_index(tmp_path, monkeypatch):
     return Engine.open(tmp_path, tmp_path / ".kb-cache")
 
 
+@pytest.mark.slow  # kb processes and runaway patterns, each under a time bound
 def test_diagnose_bounds_a_runaway_signature_and_says_which(slow_index):
     warnings: list[str] = []
     started = time.monotonic()
@@ -119,6 +122,7 @@ def test_diagnose_bounds_a_runaway_signature_and_says_which(slow_index):
     assert warnings[0].startswith("pattern /(a+)+$/ took longer than")
 
 
+@pytest.mark.slow  # kb processes and runaway patterns, each under a time bound
 def test_diagnose_warns_on_standard_error_by_default(slow_index, capsys):
     slow_index.ask("a" * 5000 + "!", 5)
     err = capsys.readouterr().err

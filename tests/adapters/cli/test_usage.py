@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import MINIMAL_RUNBOOK, ROOT, kb
 
+pytestmark = pytest.mark.slow  # a kb process per command and path
+
 RULES = ROOT / "tests/fixtures/alerts/web.rules.yaml"
 
 # Each command with --root, and the other arguments it needs to get as far as reading the root.
