@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 
 from generator.search.store import FIELDS, WEIGHTS
-from generator.search.tokens import STOP, words
+from generator.search.tokens import CJK, query_tokens
 
 DEBUG = False
 CANDIDATES = 60
@@ -33,7 +33,6 @@ PATTERNS_SECONDS = 2.0  # all regex signatures of one question together
 # A past incident informs, the runbook problem it links to is what to act on; a reference row is short, so
 # BM25 favours it over the problem that explains the same code.
 KIND_WEIGHT = {"incident": 0.8, "reference": 0.9}
-MAX_CJK_WORD = 8
 
 
 @dataclass
@@ -65,6 +64,16 @@ class Answer:
     concepts: list[str] = field(default_factory=list)
 
 
+class _Known:
+    """The index's vocabulary as a container, looked up one word at a time."""
+
+    def __init__(self, query: Query) -> None:
+        self.query = query
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self.query._df(term) > 0
+
+
 class Query:
     def __init__(self, db: sqlite3.Connection, text: str, tag, describe):
         self.db, self.text = db, text
@@ -94,25 +103,16 @@ class Query:
 
     def _tokens(self) -> list[str]:
         """Informative tokens: English words (numbers and single letters only when the knowledge base
-        knows them as codes), and the known words inside each Chinese run."""
-        out: list[str] = []
-        for run, chinese in words(self.text):
-            if chinese:
-                out += self._cjk(run)
-            elif run in STOP or (run.isdigit() or len(run) == 1) and not self._known_code(run):
-                continue
-            else:
-                out.append(run)
+        knows them as codes), and the known words inside each Chinese run (a lone character, 的 or 了,
+        says little: the words around it say it)."""
+        out = []
+        for token in query_tokens(self.text, _Known(self)):
+            if CJK.match(token):
+                if len(token) > 1:
+                    out.append(token)
+            elif not (token.isdigit() or len(token) == 1) or self._known_code(token):
+                out.append(token)
         return list(dict.fromkeys(out))[:MAX_QUERY_TOKENS]
-
-    def _cjk(self, run: str) -> list[str]:
-        found, covered = [], [False] * len(run)
-        for i in range(len(run)):
-            for j in range(min(len(run), i + MAX_CJK_WORD), i + 1, -1):
-                if self._df(run[i:j]):
-                    found.append(run[i:j])
-                    covered[i:j] = [True] * (j - i)
-        return found  # a lone character (的, 了, 被) says little; the words around it say it
 
     def idf(self, term: str) -> float:
         df = self.df.get(term, 0)

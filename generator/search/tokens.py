@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 _WORDS = re.compile(r"[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 MAX_WORD = 8  # the longest Chinese word looked up in the vocabulary
 # Words so common in runbooks that they only add noise to a ranking.
 STOP = frozenset({"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or"})
@@ -22,7 +22,7 @@ STOP |= {"the", "this", "to", "was", "with"}
 
 def words(text: str) -> list[tuple[str, bool]]:
     """Runs of the text: (run, is_chinese). ASCII is lowercased; punctuation separates runs."""
-    return [(m, bool(_CJK.match(m))) for m in _WORDS.findall(text.lower())]
+    return [(m, bool(CJK.match(m))) for m in _WORDS.findall(text.lower())]
 
 
 @cache
