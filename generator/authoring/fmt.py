@@ -34,7 +34,6 @@ from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import Comment, CommentedBase, CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, ScalarString
 
@@ -51,7 +50,6 @@ _SEE_VALIDATE = "run `kb validate` for details"
 
 # Lists and mappings nested deeper than this are refused before anything recursive reads them. The
 # models nest about a dozen levels; a thousand `[` would exhaust the recursion of the YAML libraries.
-MAX_DEPTH = 50
 
 YamlPath = tuple[str | int, ...]
 Target = tuple[Any, ...]  # ("header",) | ("before", path) | ("end", path) | ("eol", path, blanks before it)
@@ -423,31 +421,9 @@ def _eol_line(anchor: _Anchor) -> int:
 # ---------------------------------------------------------------- the checks, and formatting
 
 
-def _depth_error(text: str) -> FormatError | None:
-    """Refuse nesting deeper than MAX_DEPTH, at the bracket or key where it goes too deep."""
-    depth = 0
-    try:
-        for ev in _EVENTS.parse(text):
-            if isinstance(ev, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = ev.start_mark
-                    return FormatError(
-                        f"nested more than {MAX_DEPTH} lists or mappings deep", mark.line + 1, mark.column + 1
-                    )
-            elif isinstance(ev, CollectionEndEvent):
-                depth -= 1
-    except YAMLError:
-        return None  # a syntax error: load.parse reports it, located
-    return None
-
-
 def _parse(text: str) -> Any:
     """The data, through the same checks `kb validate` applies (syntax, anchors, duplicate keys)."""
-    err = _depth_error(text)
-    if err:
-        raise err
-    data, finding = load.parse("<text>", text)
+    data, finding = load.parse("<text>", text)  # nesting depth and sizes included
     if finding is not None:
         raise FormatError(finding.message, finding.line, finding.col, _SEE_VALIDATE)
     if not isinstance(data, dict):
