@@ -7,7 +7,9 @@ Generates N runbooks (about 3 KB each, Chinese text), then times, in one run:
   - kb diagnose and kb search, warm (nothing changed: the index is read, not rebuilt)
   - kb diagnose after one file was edited (only that file is read again)
   - grep -rF for the same error text over the same files (the peer: what people do without an index)
-Warm figures are the median of several runs. Targets: warm runs under 0.5 s as a whole process.
+Warm figures are the median of several runs. Targets at 10,000 documents, as whole processes: a warm
+`kb diagnose` under 0.3 s, and one edited file re-indexed (the whole `kb diagnose` after the edit)
+under 1 s.
 """
 
 from __future__ import annotations
@@ -78,7 +80,8 @@ def main() -> None:
     print(f"{'command':42} {'seconds':>8}")
     for name, secs in rows:
         print(f"{name:42} {secs:8.3f}")
-    print(f"\nkb diagnose warm / grep: {warm_diagnose / grep:.2f}   (target: warm < 0.5 s)")
+    print(f"\nkb diagnose warm / grep: {warm_diagnose / grep:.2f}   (target: warm < 0.3 s)")
+    print(f"kb diagnose after one edit: {after_edit:.3f} s   (target: < 1 s)")
     print(f"kb search warm / grep:   {warm_search / grep:.2f}")
     if not args.keep:
         shutil.rmtree(work)

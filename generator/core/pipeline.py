@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -131,13 +131,16 @@ def run(
     cache_dir: Path | None = None,
     memory: dict | None = None,
     jobs: int | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> Result:
     """Load and check the knowledge base at target: a root, or files and folders of documents.
 
     documents=False skips building the corpus (all `kb validate` needs), so cached files are not parsed;
     a collection of paths (as discovered: root/incidents/...) loads only those into the corpus.
     A file with errors is left out of the corpus; its findings say why. Raises UsageError for a target
-    that does not exist or is a FIFO or device."""
+    that does not exist or is a FIFO or device. `digests` (path -> content digest, from a caller that
+    has seen the file unchanged since) spares reading a file that is not wanted while its cached verdict
+    holds, as the search index does when one file of thousands changed."""
     targets = [target] if isinstance(target, str | Path) else list(target)
     found = discover(targets)
     cache = Cache(cache_dir)
@@ -146,6 +149,11 @@ def run(
     keys: dict[str, str] = {}
     for p in found.files:
         path = str(p)
+        known = (digests or {}).get(path) if documents is not True and path not in (documents or ()) else None
+        if known is not None and (hit := cache.get(f"{path}\0{known}")) is not None:
+            keys[path] = f"{path}\0{known}"
+            reports[path] = FileReport.from_dict(hit)
+            continue
         try:
             raw = fsio.read_bytes(p, limit=_max_bytes())
         except OSError as exc:
@@ -159,6 +167,8 @@ def run(
         loaded = _load({p: raws[p] for p in wanted}, keys, memory)
         todo = []
         for path, key in keys.items():
+            if path not in raws:
+                continue  # its verdict came from the cache above, unread
             hit = cache.get(key)
             if hit is not None:
                 reports[path] = FileReport.from_dict(hit)
@@ -220,6 +230,13 @@ def _corpus(loaded: dict[str, object]) -> Corpus:
     return corpus
 
 
+def _read_quietly(path: str) -> bytes:
+    try:
+        return fsio.read_bytes(path, limit=_max_bytes())
+    except OSError:
+        return b""
+
+
 def _locate(findings: list[Finding], raws: dict[str, bytes]) -> list[Finding]:
     """Place cross-file findings; each file involved is parsed once, from the bytes already read."""
     from generator.core.load import Source
@@ -229,7 +246,8 @@ def _locate(findings: list[Finding], raws: dict[str, bytes]) -> list[Finding]:
     for f in findings:
         if not f.located:
             if f.path not in sources:
-                sources[f.path] = Source(f.path, raws.get(f.path, b"").decode("utf-8", "replace"))
+                raw = raws.get(f.path) or _read_quietly(f.path)
+                sources[f.path] = Source(f.path, raw.decode("utf-8", "replace"))
             f = sources[f.path].locate(f)
         out.append(f)
     return out

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.core import parallel
 from generator.core.errors import Blocked
 from generator.core.fingerprint import code_fingerprint
 
@@ -154,16 +155,23 @@ def _update(db, root: Path, cache_dir: Path, changed: list[str], removed: list[s
     from generator.core.site_config import site_settings
     from generator.search.concepts import cached as cached_concepts
     from generator.search.entries import FIELDS, entries, tokenized
-    from generator.search.tokens import segmenter
 
+    user = root / USER_DICT
+    user_dict = user if user.is_file() else None
+    # Loading jieba's dictionary takes about as long as checking the knowledge base: a forked process
+    # loads it and segments the changed files' Chinese meanwhile.
+    early = parallel.ForkedTask(_segment_files, root, changed, user_dict) if changed and parallel.can_fork() else None
     wanted = {str(root / p) for p in changed}
-    result = pipeline.run(root, documents=wanted, cache_dir=cache_dir)
+    # Files the index holds unchanged need not be read again: their cached verdicts stand.
+    digests = {str(root / p): d for p, d in db.execute("SELECT path, digest FROM files") if p in on_disk}
+    result = pipeline.run(root, documents=wanted, cache_dir=cache_dir, digests=digests)
     if result.errors:
+        if early:
+            early.stop()
         raise Blocked(result.errors)
     docs = {Path(result.corpus.paths[d.id]).relative_to(root).as_posix(): d for d in result.corpus.documents}
     if changed:
-        user = root / USER_DICT
-        cut = segmenter(user if user.is_file() else None)
+        cut = _segmented(early.wait() if early else {}, user_dict)
         extra = root / CONCEPTS
         vocabulary = cached_concepts(extra if extra.is_file() else None, cache_dir)
     now = time.time_ns()
@@ -206,6 +214,33 @@ def _update(db, root: Path, cache_dir: Path, changed: list[str], removed: list[s
     except BaseException:
         db.execute("ROLLBACK")
         raise
+
+
+def _segment_files(root: Path, changed: list[str], user_dict: Path | None) -> dict[str, list[str]]:
+    """Chinese run -> its jieba segmentation, for every run in the changed files' text."""
+    from generator.search.tokens import segmenter, words
+
+    cut = segmenter(user_dict)
+    out: dict[str, list[str]] = {}
+    for rel in changed:
+        try:
+            text = (root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for run, chinese in words(text):
+            if chinese and run not in out:
+                out[run] = cut(run)
+    return out
+
+
+def _segmented(done: dict[str, list[str]], user_dict: Path | None):
+    """A segmenter that answers from `done` and loads jieba here only for a run it does not hold."""
+    from generator.search.tokens import segmenter
+
+    def cut(run: str) -> list[str]:
+        return done[run] if run in done else segmenter(user_dict)(run)
+
+    return cut
 
 
 def _set(db, key: str, value) -> None:
