@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 import re
+from dataclasses import astuple
+from html.parser import HTMLParser
 
 from generator.core import pipeline
-from generator.outputs.sheets import CSS_PATH, render_sheets, runbook_sheet, service_sheet
+from generator.outputs.sheets import (
+    CSS_PATH,
+    DEFAULT_LEVEL,
+    MINIMUM,
+    Detail,
+    _environment,
+    column_breaks,
+    detail,
+    digest_problem,
+    render_sheets,
+    runbook_sheet,
+    service_sheet,
+)
+from generator.outputs.site import labels
 from tests.conftest import MINIMAL_RUNBOOK, ROOT, TODAY
 
 
@@ -89,3 +104,94 @@ def test_hostile_text_is_escaped(tmp_path):
     page = sheets[runbook_sheet("web-502")]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;标题" in page
     assert "&lt;img src=x onerror=alert(2)&gt; <code>code</code>" in page  # code spans kept
+
+
+def test_the_ladder_of_detail():
+    assert detail(0) == MINIMUM
+    # What every sheet showed before sheets were fitted: the level shown without a layout.
+    assert detail(DEFAULT_LEVEL) == Detail(
+        checks=2, causes=3, cause_checks=1, cause_fixes=1, fixes=1, fix_steps=2, verify=1
+    )
+    for level in range(1, 40):  # each level: one more of one kind
+        raised = [b - a for a, b in zip(astuple(detail(level - 1)), astuple(detail(level)), strict=True)]
+        assert sorted(raised) == [0] * 6 + [1], level
+
+
+class _Shown(HTMLParser):
+    """Counts what a problem block shows as the sheet counts it: steps, causes and fixes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, list[str], list[bool]]] = []  # tag, classes, [has a list of steps]
+        self.count = 0
+        self.more = 0
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if self.stack and self.stack[-1][1][:1] == ["fix"] and tag == "ol":
+            self.stack[-1][2][0] = True
+        self.count += ("step" in classes) + ("cause" in classes) + ("fix" in classes)
+        self.stack.append((tag, classes, [False]))
+
+    def handle_endtag(self, tag):
+        _, classes, has_steps = self.stack.pop()
+        if classes[:1] == ["fix"] and not has_steps[0]:
+            self.count += 1  # a one-step fix on one line: its title stands for the step's
+
+    def handle_data(self, data):
+        if self.stack and "more" in self.stack[-1][1]:
+            self.more = int(re.search(r"\d+", data)[0])
+
+
+def _total(p) -> int:
+    def fix(f) -> int:
+        return 1 + len(f.steps) + len(f.verify)
+
+    causes = sum(1 + len(c.checks) + sum(fix(f) for f in c.fixes) for c in p.causes)
+    return len(p.diagnosis) + len(p.verification) + causes + sum(fix(f) for f in p.fixes)
+
+
+def test_what_a_sheet_leaves_off_is_counted_exactly():
+    corpus, _ = _sheets()
+    macros, L = _environment().get_template("sheets/macros.html.j2").module, labels("zh")
+    for rb in corpus.runbooks.values():
+        for p in rb.problems:
+            level, shown = 0, -1
+            while shown != _total(p):
+                pd = digest_problem(p, detail(level))
+                parser = _Shown()
+                parser.feed(str(macros.problem(pd, L)))
+                assert parser.count >= shown, (p.id, level)  # more detail never shows less
+                shown = parser.count
+                assert (shown, parser.more) == (_total(p) - pd.more, pd.more), (p.id, level)
+                level += 1
+            assert pd.more == 0 and "另有" not in str(macros.problem(pd, L))
+
+
+def test_sheet_fit_moves_one_problem_one_level_at_a_time():
+    corpus, sheets = _sheets()
+    fit = sheets.fits[runbook_sheet("chatserver-troubleshooting")]
+    everything = len(fit.moves)
+    assert fit.levels(0) == (0,) * len(fit.problems)
+    assert [level for _, level in fit.moves] == sorted(level for _, level in fit.moves)  # fair shares
+    top = zip(fit.problems, fit.levels(everything), strict=True)
+    assert all(digest_problem(p, detail(level)).more == 0 for p, level in top)
+    assert fit.lines == sorted(fit.lines) and len(fit.lines) == everything + 1
+    assert "另有" not in fit.render(everything) and "另有" in fit.render(0)
+    nginx = [
+        p
+        for rb in sorted(corpus.runbooks.values(), key=lambda rb: rb.id)
+        if "nginx" in rb.services
+        for p in rb.problems
+    ]
+    assert sheets.fits[service_sheet("nginx")].problems == nginx  # a service sheet fits all its runbooks at once
+
+
+def test_long_problems_may_continue_in_the_next_column_and_columns_break_where_asked():
+    _, sheets = _sheets()
+    fit = sheets.fits[runbook_sheet("nginx-502-bad-gateway")]
+    assert '<section class="problem long" id="bad-gateway">' in fit.render(len(fit.moves))
+    assert '<section class="problem" id="bad-gateway">' in fit.render(0)
+    assert "<style>" not in fit.render(0)
+    css = ".columns > :nth-child(2) > :nth-child(5) { break-before: column; }"
+    assert column_breaks([(2, 5)]) == css and f"<style>\n{css}\n</style>" in fit.render(0, [(2, 5)])
