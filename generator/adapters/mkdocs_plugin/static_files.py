@@ -44,19 +44,21 @@ def write_static(
     """Render the sheets and scripts (and with job.pdf the PDFs) and write them under job.site_dir.
     A file whose text is the same in `unchanged` (what is already in the site) is not written again."""
     sheets, scripts = render_static(corpus, today=job.today, language=job.language, commit=job.commit, memo=memo)
-    texts = {**sheets, **scripts}
+    laid = []
+    if job.pdf:
+        from generator.outputs.pdf import layout  # WeasyPrint loads only when PDFs are wanted
+
+        laid = layout(sheets)  # each sheet fitted to its page: the print page shows what its PDF shows
+    texts = {**sheets, **{s.sheet: s.html for s in laid}, **scripts}
     unchanged = unchanged or {}
     for path, text in texts.items():
         if unchanged.get(path) != text:
             write_file(job.site_dir / path, text, root=job.site_dir)
     over = []
-    if job.pdf:
-        from generator.outputs.pdf import layout
-
-        for sheet in layout(sheets):
-            write_file(job.site_dir / sheet.path, sheet.pdf, root=job.site_dir)
-            if sheet.over:
-                over.append(sheet.report())
+    for sheet in laid:
+        write_file(job.site_dir / sheet.path, sheet.pdf, root=job.site_dir)
+        if sheet.over:
+            over.append(sheet.report())
     return Written(texts, over)
 
 

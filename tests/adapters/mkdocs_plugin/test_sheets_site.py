@@ -148,11 +148,6 @@ def test_chromium_prints_each_fitted_sheet_on_as_many_pages_as_its_pdf(browser, 
         p.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="mkdocs_plugin/static_files.py writes the sheet pages before layout(), which fits the PDFs: "
-    "the site's pages show the fixed amount until it writes each SheetPdf.html instead",
-)
 def test_the_site_publishes_each_sheet_as_its_pdf_shows_it(example_site, fitted):
     for sheet, laid in fitted.items():
         assert (example_site / sheet).read_text(encoding="utf-8") == laid.html, sheet
