@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from generator.search.store import FIELDS, WEIGHTS
 from generator.search.tokens import CJK, query_tokens
 
-DEBUG = False
 CANDIDATES = 60
 MIN_SIGNATURE = 8  # characters: a shorter signature ("502") is a hint, not an answer on its own
 MIN_COVERAGE = 0.5  # share of the text's information (idf) an entry must hold to answer on words alone
@@ -46,7 +45,6 @@ class Hit:
     tier: str = "words"  # exact | pattern | concept | entity | words
     reasons: list[str] = field(default_factory=list)
     confident: bool = False
-    features: dict = field(default_factory=dict)
     cause: dict | None = None  # the cause the evidence points to, with its commands and verification
     signature_chars: int = 0
 
@@ -161,7 +159,7 @@ def answer(db: sqlite3.Connection, text: str, limit: int, tag, describe, timeout
     best = confident[0].score if confident else 0.0
     confident = [h for h in confident if h.signature_chars >= MIN_SIGNATURE or h.score >= RELATIVE_FLOOR * best]
     confident = confident[:limit]
-    return Answer(confident, hits[:limit] if not confident or DEBUG else [], q.concepts)
+    return Answer(confident, [] if confident else hits[:limit], q.concepts)
 
 
 def incidents_of(db: sqlite3.Connection, hit: Hit) -> list[str]:
@@ -213,16 +211,6 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
     matched = [t for t in q.cover if t in entry_tokens]
     total = sum(q.idf(t) for t in q.cover) or 1.0
     coverage = sum(q.idf(t) for t in matched) / total
-    known = sum(q.idf(t) for t in q.cover if q.df.get(t)) or 1.0
-    hit.features = {
-        "coverage": coverage,
-        "matched_idf": sum(q.idf(t) for t in matched),
-        "known_coverage": sum(q.idf(t) for t in matched) / known,
-        "shared": len(shared),
-        "broad_only": bool(shared) and all(c in q.broad for c in shared),
-        "named": len(named),
-        "sig": 0,
-    }
     causes = hit.data.get("causes", [])
     for sig, match, cause, source, shown in sigs:
         where = []
@@ -247,7 +235,6 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
         hit.reasons.append("names: " + ", ".join(named))
     if matched:
         hit.reasons.append("words: " + ", ".join(matched[:12]))
-    hit.features["sig"] = hit.signature_chars
     hit.score += min(hit.signature_chars / 20, 1.5) + CONCEPT_BONUS * min(len(shared), 2) + 1.5 * bool(named)
     hit.score += coverage
     hit.score *= KIND_WEIGHT.get(hit.kind, 1.0)
