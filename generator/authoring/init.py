@@ -34,13 +34,33 @@ EMPTY = ("incidents/.gitkeep", "docs/.gitkeep")
 
 
 def tool_requirement() -> str:
-    """The pip requirement for the kb tool that is running: its name pinned to its version."""
+    """The pip requirement for the kb tool that is running, so the new repository's `make` installs the
+    same tool: from where it was installed (a git URL at its commit, or a local checkout, as pip recorded
+    it), else its name pinned to its version."""
     from importlib import metadata
 
     try:
-        return f"{PACKAGE}=={metadata.version(PACKAGE)}"
+        dist = metadata.distribution(PACKAGE)
     except metadata.PackageNotFoundError:  # run from a source tree that was never installed
         return PACKAGE
+    return _direct_requirement(dist.read_text("direct_url.json")) or f"{PACKAGE}=={dist.version}"
+
+
+def _direct_requirement(recorded: str | None) -> str | None:
+    """A requirement from pip's record of a direct install (PEP 610), or None."""
+    import json
+
+    try:
+        origin = json.loads(recorded or "")
+    except ValueError:
+        return None
+    url = origin.get("url") if isinstance(origin, dict) else None
+    if not isinstance(url, str) or not url:
+        return None
+    vcs = origin.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
+        return f"{PACKAGE} @ git+{url}@{vcs['commit_id']}"
+    return f"{PACKAGE} @ {url}" if url.startswith(("file://", "https://")) else None
 
 
 def init_files(

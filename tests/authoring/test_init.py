@@ -235,3 +235,14 @@ def test_the_printed_next_steps_quote_the_folder(tmp_path):
     r = init(folder, "--language", "en")
     assert r.returncode == 0, r.stderr
     assert f"cd {shlex.quote(str(folder))} && git init" in r.stdout
+
+
+def test_the_new_makefile_installs_the_tool_from_where_this_one_came_from():
+    from generator.authoring.init import _direct_requirement
+
+    git = '{"url": "https://example.org/ops/runbook-kb.git", "vcs_info": {"vcs": "git", "commit_id": "0a1b2c"}}'
+    assert _direct_requirement(git) == "runbook-kb @ git+https://example.org/ops/runbook-kb.git@0a1b2c"
+    assert _direct_requirement('{"url": "file:///src/runbook-kb", "dir_info": {"editable": true}}') == (
+        "runbook-kb @ file:///src/runbook-kb"
+    )
+    assert _direct_requirement(None) is None and _direct_requirement("{not json") is None
