@@ -27,9 +27,15 @@ def site_settings(mkdocs_yml: Path) -> dict:
     }
 
 
-def runbook_url(site: dict, runbook: str, anchor: str = "", base: str | None = None) -> str:
-    """A runbook's page (and an anchor on it), under `base` or the site's URL, else relative."""
-    page = f"runbooks/{runbook}/" if site["directory_urls"] else f"runbooks/{runbook}.html"
+def page_url(site: dict, folder: str, doc: str, anchor: str = "", base: str | None = None) -> str:
+    """A generated document's page (`runbooks/` or `incidents/`, and an anchor on it), under `base` or
+    the site's URL, else relative."""
+    page = f"{folder}/{doc}/" if site["directory_urls"] else f"{folder}/{doc}.html"
     page += f"#{anchor}" if anchor else ""
     base = site["url"] if base is None else base
     return f"{base.rstrip('/')}/{page}" if base else page
+
+
+def runbook_url(site: dict, runbook: str, anchor: str = "", base: str | None = None) -> str:
+    """A runbook's page (and an anchor on it), under `base` or the site's URL, else relative."""
+    return page_url(site, "runbooks", runbook, anchor, base)

@@ -63,8 +63,7 @@ class Opened:
     removed: list[str]
 
     def meta(self, key: str):
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else None
+        return _meta(self.db, key)
 
 
 def _extras_key(root: Path) -> str:

@@ -61,13 +61,10 @@ def query(args: argparse.Namespace, text: str, mode: str) -> int:
 
 
 def _page(site: dict, hit, base: str | None) -> str:
-    from generator.core.site_config import runbook_url
+    from generator.core.site_config import page_url
 
-    if hit.kind == "incident":
-        page = f"incidents/{hit.doc}/" if site["directory_urls"] else f"incidents/{hit.doc}.html"
-        base = site["url"] if base is None else base
-        return f"{base.rstrip('/')}/{page}" if base else page
-    return runbook_url(site, hit.doc, hit.anchor, base)
+    folder = "incidents" if hit.kind == "incident" else "runbooks"
+    return page_url(site, folder, hit.doc, hit.anchor, base)
 
 
 def _row(n: int, hit, site: dict, base: str | None, incidents: list[str]) -> dict:
