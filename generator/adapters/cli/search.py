@@ -69,12 +69,15 @@ def _page(site: dict, hit, base: str | None) -> str:
 
 def _row(n: int, hit, site: dict, base: str | None, incidents: list[str]) -> dict:
     d = hit.data
-    runbook = hit.doc if hit.kind != "incident" else (d.get("refs") or [""])[0].partition("#")[0]
+    # An incident answers through the runbook problem it used first.
+    runbook, _, anchor = (
+        (d.get("refs") or [""])[0].partition("#") if hit.kind == "incident" else (hit.doc, "", hit.anchor)
+    )
     return {
         "rank": n,
         "kind": hit.kind,
         "runbook": runbook,
-        "anchor": hit.anchor if hit.kind != "incident" else (d.get("refs") or [""])[0].partition("#")[2],
+        "anchor": anchor,
         "incident": hit.doc if hit.kind == "incident" else None,
         "title": d["title"],
         "runbook_title": d["doc_title"],
