@@ -28,8 +28,9 @@ counts by its value. A piece of text is found when it, or its plain form (inline
 removed, entities decoded), occurs in the draft; a closing colon may be missing, and "2024-01-31 17:20" may
 read "2024-01-31T17:20" (timeline rows hold ISO times). HTML sources are read as the text a browser would show,
 block by block; `<pre>` blocks are code, their language taken from the page's highlighter classes.
-Command lines come from blocks marked bash, sh, shell, console (only `$ ` prompt lines), sql and the like;
-comment lines are not commands; blocks without a language are not counted.
+Command lines come from blocks marked bash, sh, shell, console, sql and the like; in a block with `$ `
+prompts (always so for console) only the prompt lines count, the rest is output; comment lines are not
+commands; blocks without a language are not counted.
 
 The import is one function, `run_import`, so that a later CLI (folders, --out-dir) changes one place.
 """
@@ -204,18 +205,20 @@ def markdown_source(text: str) -> Source:
                 i = j + 1
                 break
     fence: tuple[str, str] | None = None  # (marker, language)
+    block: list[str] = []
     for raw in lines[i:]:
         m = _FENCE.match(raw)
         if fence is None and m:
-            fence = (m.group(1), m.group(2).lower())
+            fence, block = (m.group(1), m.group(2).lower()), []
             continue
         if fence is not None:
             if m and m.group(1)[0] == fence[0][0] and len(m.group(1)) >= len(fence[0]) and not m.group(2):
+                src.commands += _commands(block, fence[1])
                 fence = None
                 continue
             if raw.strip():
                 src.lines.append(Line([norm(raw)]))
-                _command(raw, fence[1], src.commands)
+                block.append(raw)
             continue
         if not raw.strip() or _RULE.match(raw):
             continue
@@ -236,19 +239,16 @@ def markdown_source(text: str) -> Source:
     return src
 
 
-def _command(raw: str, lang: str, out: list[str]) -> None:
+def _commands(block: list[str], lang: str) -> list[str]:
+    """The command lines of one code block. A block with `$ ` prompts (a console session, whatever its
+    label) holds output too: only its prompt lines are commands."""
     if lang not in COMMAND_LANGS:
-        return
-    line = raw.strip()
-    if lang in PROMPT_LANGS:
-        if not line.startswith("$ "):
-            return
-        line = line[2:]
-    elif line.startswith("$ "):
-        line = line[2:]
-    if not line or line.startswith("#") or (lang in ("sql", "psql", "mysql") and line.startswith("--")):
-        return
-    out.append(norm(line))
+        return []
+    lines = [raw.strip() for raw in block]
+    if lang in PROMPT_LANGS or any(line.startswith("$ ") for line in lines):
+        lines = [line[2:] for line in lines if line.startswith("$ ")]
+    sql = lang in ("sql", "psql", "mysql")
+    return [norm(line) for line in lines if line and not line.startswith("#") and not (sql and line.startswith("--"))]
 
 
 class _HtmlText(HTMLParser):
@@ -301,10 +301,9 @@ class _HtmlText(HTMLParser):
         if tag in self.SKIP:
             self.skip = max(0, self.skip - 1)
         if tag == "pre" and self.pre is not None:
-            for raw in "".join(self.buf).splitlines():
-                if raw.strip():
-                    self.src.lines.append(Line([norm(raw)]))
-                    _command(raw, self.pre, self.src.commands)
+            block = [raw for raw in "".join(self.buf).splitlines() if raw.strip()]
+            self.src.lines += [Line([norm(raw)]) for raw in block]
+            self.src.commands += _commands(block, self.pre)
             self.buf, self.pre = [], None
         elif tag in ("td", "th"):
             self._flush_cell()

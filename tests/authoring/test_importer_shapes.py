@@ -234,6 +234,14 @@ def test_html_code_languages_and_tables() -> None:
     assert "page title: Kafka 消费积压处理 - 运维知识库" in result.text
     assert "page chrome: 运维知识库/消息队列" in result.text  # as a browser shows it
     assert "page chrome: 请启用 JavaScript 以获得完整体验。" in result.text
+    # MediaWiki puts the highlighter's language on the <pre>'s wrapper.
+    page = (
+        "<h1>Resolver</h1><h2>Stale record</h2><p>Flush the name on both resolvers:</p>"
+        '<div class="mw-highlight mw-highlight-lang-bash"><pre><span></span>'
+        "unbound-control flush_type $NAME A\n</pre></div>"
+    )
+    wiki = fastyaml.load(draft(page, name="wiki.html", kind="runbook", today=TODAY).text)
+    assert "unbound-control flush_type $NAME A" in runs(wiki)
     _, dns = imported("en-wiki-export-dns.html")
     assert "getaddrinfo ENOTFOUND billing.internal" in sig_texts(dns["problems"][0])
     assert dns["problems"][0]["diagnosis"][-1]["run"].startswith("dig @10.0.0.2")
@@ -308,8 +316,9 @@ def test_a_source_too_large_for_one_document_is_split_one_runbook_per_alert() ->
         )
         parts.append(
             f"\n## Service{n:02d}HighLatency\n\n**Meaning:** latency of service {n} is above its objective.\n\n"
-            f"Sample log:\n\n```\n{log}\n```\n\n**Mitigation:**\n\n"
-            f"```bash\nkubectl -n svc{n} scale deploy/api --replicas=6\n```\n"
+            f"Sample log:\n\n```\n{log}\n```\n\n**Diagnosis:**\n\n```bash\ncurl -s http://svc{n}:${{PORT}}/metrics\n```\n\n"
+            f"**Mitigation:**\n\n```bash\nkubectl -n svc{n} scale deploy/api --replicas=6\n"
+            f"curl -s -X POST http://svc{n}:${{PORT}}/drain\n```\n"
         )
     source = "".join(parts)
     assert len(source.encode()) > 512 * 1024
@@ -318,7 +327,11 @@ def test_a_source_too_large_for_one_document_is_split_one_runbook_per_alert() ->
     for d in result.all:
         assert len(d.text.encode()) <= 512 * 1024
         assert [f for f in check(d.text, d.id) if f.severity == "error"] == []
-        assert len(fastyaml.load(d.text)["problems"]) == 1
+        data = fastyaml.load(d.text)
+        assert len(data["problems"]) == 1
+        # ${PORT} in two steps of one part is declared once for both; no step is set aside.
+        assert [p["name"] for p in data["parameters"]] == ["PORT"] and "unsorted" not in data
+        assert any("/drain" in r for r in runs(data["problems"][0]["fixes"]))
     assert result.parts[0].id == "handbook-service01-high-latency"
     assert fastyaml.load(result.parts[0].text)["alerts"] == ["Service01HighLatency"]
     assert any("split into 80 runbooks" in w for w in result.stats.warnings)

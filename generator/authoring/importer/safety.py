@@ -133,9 +133,9 @@ def fix_data(data: dict[str, Any], ctx: Context) -> None:
 
 def _fix(data: dict[str, Any], f: Finding, ctx: Context) -> bool:
     if f.rule == "undeclared-parameter" and data.get("kind") == "runbook":
-        before = len(data.get("parameters") or [])
         declare_parameters(data, ctx)
-        if len(data.get("parameters") or []) != before:
+        # Several findings of one round may name the same variable: the first declares it for all.
+        if any(f.needle == "${" + p.get("name", "") for p in data.get("parameters") or []):
             return True
     if f.rule == "arithmetic-parameter":
         name = f.message.split(" ", 1)[0]

@@ -245,7 +245,9 @@ def from_html(text: str, name: str) -> Source:
             tag.decompose()
 
     def language(el: Any) -> str:
-        for node in [el, *el.find_all(True)]:
+        # Wikis put the highlighter's class on a wrapper (MediaWiki: <div class="mw-highlight-lang-bash"><pre>).
+        wrappers = [el.parent] if el.parent is not None and el.parent.name == "div" else []
+        for node in [el, *el.find_all(True), *wrappers]:
             hint = " ".join([*(node.get("class") or []), str(node.get("data-syntaxhighlighter-params") or "")])
             m = re.search(r"(?:brush:\s*|language-|lang-)([\w+-]+)", hint)
             if m:
