@@ -1,6 +1,6 @@
 """Retrieval benchmark: how well `kb diagnose` and `kb search` find the right runbook problem.
 
-    python benchmarks/retrieval.py [--cases benchmarks/retrieval/cases.yaml]
+    python benchmarks/retrieval.py [--cases benchmarks/retrieval/cases.yaml ...]
                                    [--root benchmarks/retrieval/kb] [--limit 10]
                                    [--kind error|query|offtopic ...] [--json-out FILE]
 
@@ -370,7 +370,7 @@ def ranking_row(name: str, outcomes: list[Outcome]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cases", type=Path, default=DEFAULT_CASES)
+    parser.add_argument("--cases", type=Path, action="append", help="cases file (repeatable; default: cases.yaml)")
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="knowledge base to search")
     parser.add_argument("--limit", type=int, default=10, help="results asked per call; MRR is computed over these")
     parser.add_argument("--kind", choices=KINDS, action="append", help="run only these kinds (repeatable)")
@@ -378,9 +378,12 @@ def main() -> int:
     parser.add_argument("--max-misses", type=int, default=0, help="print at most this many misses per kind (0: all)")
     args = parser.parse_args()
 
-    doc = read_cases(args.cases)
-    cases = [c for c in doc.get("cases") or [] if not args.kind or c.get("kind") in args.kind]
-    rb_lang = doc.get("runbook_languages") or {}
+    docs = [read_cases(path) for path in args.cases or [DEFAULT_CASES]]
+    cases = [c for doc in docs for c in doc.get("cases") or [] if not args.kind or c.get("kind") in args.kind]
+    rb_lang = {k: v for doc in docs for k, v in (doc.get("runbook_languages") or {}).items()}
+    for c in cases:  # the development set's shorthand: `expect: RUNBOOK#PROBLEM` (or `none`)
+        if "expect" in c and c.get("kind") != "offtopic":
+            c["runbook"], _, c["problem"] = str(c["expect"]).partition("#")
     problems = _problem_ids(args.root)
     signatures = _signatures(args.root)
     for c in cases:
@@ -404,7 +407,8 @@ def main() -> int:
     by_kind = {k: [o for o in outcomes if o.case["kind"] == k] for k in KINDS}
     print(f"kb: {kb}")
     print(f"knowledge base: {args.root}  ({len(problems)} problems in {len({r for r, _ in problems})} runbooks)")
-    print(f"cases: {args.cases}  ({', '.join(f'{len(v)} {k}' for k, v in by_kind.items())})\n")
+    files = " ".join(str(p) for p in args.cases or [DEFAULT_CASES])
+    print(f"cases: {files}  ({', '.join(f'{len(v)} {k}' for k, v in by_kind.items())})\n")
 
     print(f"  {'ranking (hit = runbook and problem)':<38} {'count':>5}  {'top-1':>7}  {'top-3':>7}  MRR@{args.limit}")
     for kind, title in (("error", "error lines (kb diagnose)"), ("query", "queries (kb search)")):

@@ -46,7 +46,8 @@ def entries(doc: Document, path: str) -> list[Entry]:
         e = _base(doc, "procedure", proc.id, path, proc.title)
         e.data["summary"] = proc.description or ""
         e.data["commands"] = _commands(steps)
-        e.add("titles", proc.title, doc.title)
+        e.add("titles", proc.title)
+        e.add("context", doc.title)
         e.add("body", proc.description, proc.schedule, *_step_texts(steps))
         e.add("commands", *_runs(steps))
         out.append(e)
@@ -56,7 +57,8 @@ def entries(doc: Document, path: str) -> list[Entry]:
                 continue
             e = _base(doc, "reference", table.id, path, f"{table.title}: {row[0]}")
             e.data["row"] = dict(zip(table.columns, row, strict=False))
-            e.add("titles", row[0], table.title)
+            e.add("titles", row[0])
+            e.add("context", table.title, doc.title)
             e.add("body", *row[1:])
             e.add("codes", *_codes(row[0]))
             out.append(e)
@@ -95,7 +97,8 @@ def _problem(rb: Runbook, p: Problem, path: str) -> Entry:
     exact = [s[0] for s in e.signatures if s[1] == "exact"]
     e.add("signatures", *exact)
     e.add("codes", *(code for s in exact for code in _codes(s)), *_codes(p.title))
-    e.add("titles", p.title, rb.title, p.group)
+    e.add("titles", p.title)
+    e.add("context", rb.title, p.group)
     e.add("symptoms", *p.symptoms)
     e.add("fixes", *(t for f in p.fixes for t in (f.title, f.description)))
     e.add("commands", *_runs(p.diagnosis), *(r for f in p.fixes for r in _runs(f.steps + f.verify)))

@@ -32,6 +32,9 @@ PATTERNS_SECONDS = 2.0  # all regex signatures of one question together
 # A past incident informs, the runbook problem it links to is what to act on; a reference row is short, so
 # BM25 favours it over the problem that explains the same code.
 KIND_WEIGHT = {"incident": 0.8, "reference": 0.9}
+# A file path names where something happened, not what: "/backup/mysql/full.xbstream: No space left" is a
+# disk problem. Two segments at least, and not the path of a URL.
+PATH = re.compile(r"(?<![\w:/.-])(?:~|\.{1,2})?(?:/[\w.@%+-]+){2,}/?")
 
 
 @dataclass
@@ -83,8 +86,14 @@ class Query:
         self.df = {t: self._df(t) for t in self.tokens}
         # For how much of the text an entry covers, a Chinese word counts once: not again as its parts.
         self.cover = [t for t in self.tokens if not any(t != u and t in u for u in self.tokens)]
+        # Words said outside file paths: only those can name a service.
+        self.outside_paths = PATH.sub(" ", self.folded)
         # A concept that tags a large share of the entries says little on its own.
         self.broad = {c for c in self.concepts if self._df(c, "concepts") > BROAD_CONCEPT * self.n}
+
+    def says(self, token: str) -> bool:
+        """Whether the text says the word outside its file paths."""
+        return re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", self.outside_paths) is not None
 
     def _df(self, term: str, column: str | None = None) -> int:
         if column:
@@ -207,7 +216,7 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
     entities = set(fields["entities"].split())
     concepts = set(fields["concepts"].split())
     shared = [c for c in q.concepts if c in concepts]
-    named = [t for t in q.tokens if t in entities]
+    named = [t for t in q.tokens if t in entities and q.says(t)]
     matched = [t for t in q.cover if t in entry_tokens]
     total = sum(q.idf(t) for t in q.cover) or 1.0
     coverage = sum(q.idf(t) for t in matched) / total

@@ -28,6 +28,8 @@ RACY_NS = 3_000_000_000  # a file this recent when indexed may change again with
 WEIGHTS = {
     "signatures": 8.0,
     "titles": 5.0,
+    # The runbook's title and the problem's group: shared by the runbook's problems, they tell runbooks apart only.
+    "context": 1.5,
     "symptoms": 3.0,
     "causes": 3.0,
     "fixes": 1.5,
