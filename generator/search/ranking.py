@@ -32,9 +32,6 @@ PATTERNS_SECONDS = 2.0  # all regex signatures of one question together
 # A past incident informs, the runbook problem it links to is what to act on; a reference row is short, so
 # BM25 favours it over the problem that explains the same code.
 KIND_WEIGHT = {"incident": 0.8, "reference": 0.9}
-# A file path names where something happened, not what: "/backup/mysql/full.xbstream: No space left" is a
-# disk problem. Two segments at least, and not the path of a URL.
-PATH = re.compile(r"(?<![\w:/.-])(?:~|\.{1,2})?(?:/[\w.@%+-]+){2,}/?")
 
 
 @dataclass
@@ -61,7 +58,7 @@ class Hit:
 @dataclass
 class Answer:
     hits: list[Hit]  # confident answers only, best first
-    nearest: list[Hit]  # the best candidates when there is no confident answer
+    nearest: list[Hit]  # the best candidates that are not answers, best first
     concepts: list[str] = field(default_factory=list)
 
 
@@ -86,14 +83,8 @@ class Query:
         self.df = {t: self._df(t) for t in self.tokens}
         # For how much of the text an entry covers, a Chinese word counts once: not again as its parts.
         self.cover = [t for t in self.tokens if not any(t != u and t in u for u in self.tokens)]
-        # Words said outside file paths: only those can name a service.
-        self.outside_paths = PATH.sub(" ", self.folded)
         # A concept that tags a large share of the entries says little on its own.
         self.broad = {c for c in self.concepts if self._df(c, "concepts") > BROAD_CONCEPT * self.n}
-
-    def says(self, token: str) -> bool:
-        """Whether the text says the word outside its file paths."""
-        return re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", self.outside_paths) is not None
 
     def _df(self, term: str, column: str | None = None) -> int:
         if column:
@@ -167,8 +158,8 @@ def answer(db: sqlite3.Connection, text: str, limit: int, tag, describe, timeout
     # An answer far below the best one is a weak match, not a second answer, unless a signature says so.
     best = confident[0].score if confident else 0.0
     confident = [h for h in confident if h.signature_chars >= MIN_SIGNATURE or h.score >= RELATIVE_FLOOR * best]
-    confident = confident[:limit]
-    return Answer(confident, [] if confident else hits[:limit], q.concepts)
+    shown = {id(h) for h in confident[:limit]}
+    return Answer(confident[:limit], [h for h in hits if id(h) not in shown][:limit], q.concepts)
 
 
 def incidents_of(db: sqlite3.Connection, hit: Hit) -> list[str]:
@@ -216,7 +207,7 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
     entities = set(fields["entities"].split())
     concepts = set(fields["concepts"].split())
     shared = [c for c in q.concepts if c in concepts]
-    named = [t for t in q.tokens if t in entities and q.says(t)]
+    named = [t for t in q.tokens if t in entities]
     matched = [t for t in q.cover if t in entry_tokens]
     total = sum(q.idf(t) for t in q.cover) or 1.0
     coverage = sum(q.idf(t) for t in matched) / total
@@ -244,7 +235,7 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
         hit.reasons.append("names: " + ", ".join(named))
     if matched:
         hit.reasons.append("words: " + ", ".join(matched[:12]))
-    hit.score += min(hit.signature_chars / 20, 1.5) + CONCEPT_BONUS * min(len(shared), 2) + 1.5 * bool(named)
+    hit.score += min(hit.signature_chars / 20, 2.5) + CONCEPT_BONUS * min(len(shared), 2) + 1.5 * bool(named)
     hit.score += coverage
     hit.score *= KIND_WEIGHT.get(hit.kind, 1.0)
     hit.confident = (

@@ -60,7 +60,8 @@ def index_tokens(text: str, cut: Callable[[str], list[str]]) -> list[str]:
 def query_tokens(text: str, vocabulary: Container[str]) -> list[str]:
     """Tokens of a query without jieba: ASCII words, and every known word inside each Chinese run.
 
-    A Chinese character no known word covers is kept on its own, so unknown text still counts."""
+    Characters no known word covers are kept, each stretch of them as one word, so that unknown text
+    still counts in how much of the text an answer covers."""
     out: list[str] = []
     for run, chinese in words(text):
         if not chinese:
@@ -73,5 +74,6 @@ def query_tokens(text: str, vocabulary: Container[str]) -> list[str]:
                 if run[i:j] in vocabulary:
                     out.append(run[i:j])
                     covered[i:j] = [True] * (j - i)
-        out += [ch for ch, c in zip(run, covered, strict=True) if not c]
+        unknown = "".join(" " if c else ch for ch, c in zip(run, covered, strict=True))
+        out += unknown.split()
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from generator.search.engine import Engine
-from tests.conftest import ROOT
+from tests.conftest import MINIMAL_RUNBOOK, ROOT
 
 NGINX_502 = "nginx-502-bad-gateway#bad-gateway"
 # Error lines as the seeds quote them -> the runbook problem that answers them.
@@ -84,8 +84,6 @@ def test_a_log_excerpt_ranks_the_problem_with_the_most_specific_evidence(engine)
 
 
 def test_regex_signatures_match_as_patterns(tmp_path):
-    from tests.conftest import MINIMAL_RUNBOOK
-
     (tmp_path / "runbooks").mkdir()
     text = MINIMAL_RUNBOOK.replace(
         "    symptoms:\n", '    signatures:\n      - text: "exit code (137|143)"\n        match: regex\n    symptoms:\n'
@@ -145,3 +143,51 @@ def test_english_error_text_finds_a_cause_written_in_chinese(engine, text, expec
 def test_text_the_knowledge_base_knows_nothing_about_gets_no_answer_but_the_nearest(engine):
     answer = engine.ask("LaTeX Error: File `tikz-cd.sty' not found. Type X to quit or <RETURN> to proceed", 5)
     assert answer.hits == []
+
+
+SYSTEMD_RUNBOOK = """\
+schema_version: 1
+kind: runbook
+id: unit-start
+title: "Unit start failures: 203/EXEC, 200/CHDIR, start-limit-hit"
+services: [systemd]
+owner: ops
+last_reviewed: 2026-11-01
+problems:
+  - id: exec-failed
+    title: The unit cannot execute its ExecStart (203/EXEC)
+    symptoms:
+      - systemctl status shows the main process exited with the EXEC result
+  - id: chdir-failed
+    title: WorkingDirectory is missing
+    symptoms: [CHDIR]
+  - id: limit
+    title: Restarted too often
+    symptoms: [start-limit-hit]
+"""
+
+
+def test_a_runbook_title_does_not_give_its_problems_each_others_codes(tmp_path):
+    # The runbook's title lists every problem's code: it must not make a short sibling outrank the problem
+    # whose own title holds the code.
+    (tmp_path / "runbooks").mkdir()
+    (tmp_path / "runbooks/unit-start.yaml").write_text(SYSTEMD_RUNBOOK, encoding="utf-8")
+    hits = _diagnose(Engine.open(tmp_path, tmp_path / "cache"), "systemd unit 203/EXEC")
+    assert _first(hits) == "unit-start#exec-failed"
+
+
+def test_unknown_chinese_words_count_against_a_words_only_answer(engine):
+    # Two everyday words of the knowledge base ("登录", "失败") in a text about something else entirely.
+    assert _diagnose(engine, "12306 购票 登录验证码一直失败 换个浏览器也不行") == []
+
+
+def test_a_localised_system_message_finds_the_concept(tmp_path):
+    # PostgreSQL's zh_CN translation of "sorry, too many clients already".
+    (tmp_path / "runbooks").mkdir()
+    text = MINIMAL_RUNBOOK.replace("title: 后端未运行", "title: Too many connections to PostgreSQL")
+    (tmp_path / "runbooks/web-502.yaml").write_text(text, encoding="utf-8")
+    for n, title in enumerate(["Disk full", "Certificate expired", "DNS lookups fail"]):  # a concept of 1 in 4
+        other = MINIMAL_RUNBOOK.replace("id: web-502", f"id: other-{n}").replace("title: 后端未运行", f"title: {title}")
+        (tmp_path / f"runbooks/other-{n}.yaml").write_text(other, encoding="utf-8")
+    hits = _diagnose(Engine.open(tmp_path, tmp_path / "cache"), "PSQLException: 致命错误: 对不起, 已经有太多的客户")
+    assert _first(hits) == "web-502#backend-down" and hits[0].tier == "concept"

@@ -18,5 +18,8 @@ def test_query_tokens_find_known_words_inside_chinese_runs_without_jieba():
     assert query_tokens("心跳超时了 502!", vocabulary) == ["心跳超时", "心跳", "超时", "了", "502"]
 
 
-def test_query_tokens_keep_unknown_chinese_characters():
-    assert query_tokens("禁言", set()) == ["禁", "言"]
+def test_query_tokens_keep_unknown_chinese_text_as_one_word_per_stretch():
+    # Unknown text must weigh in how much of a query an answer covers: as one word, not lone characters
+    # (which ranking drops as saying little).
+    assert query_tokens("禁言", set()) == ["禁言"]
+    assert query_tokens("安卓同步失败了", {"失败"}) == ["失败", "安卓同步", "了"]

@@ -1,5 +1,9 @@
 """`kb search WORDS`: what the knowledge base says about a few words. Shares its options, its answer and
-its printing with `kb diagnose`; imports stay lazy so a warm run starts fast."""
+its printing with `kb diagnose`; imports stay lazy so a warm run starts fast.
+
+The two differ in what they show below the confidence floor. `kb diagnose` answers an error: a weak match
+would be a wrong fix, so it shows none. `kb search` is a search box: after its answers it lists the closest
+other entries up to --limit, each marked as a weak match."""
 
 from __future__ import annotations
 
@@ -45,19 +49,25 @@ def query(args: argparse.Namespace, text: str, mode: str) -> int:
     engine = Engine.open(root, Path(args.cache_dir) if args.cache_dir else root / ".kb-cache")
     answer = engine.ask(text, args.limit)
     site = engine.site
-    rows = [_row(n, h, site, args.base_url, incidents_of(engine.opened.db, h)) for n, h in enumerate(answer.hits, 1)]
+    weak = answer.nearest[: args.limit - len(answer.hits)] if mode == "search" else []
+    rows = [
+        _row(n, h, site, args.base_url, incidents_of(engine.opened.db, h))
+        for n, h in enumerate([*answer.hits, *weak], 1)
+    ]
     nearest = _nearest(answer.nearest)
     if args.format == "json":
         print(json.dumps(rows if rows else [], ensure_ascii=False, indent=2))
     else:
         for row in rows:
             print(_text(row))
-    if not rows:
+    if not answer.hits:
         print(f"kb {mode}: nothing matched well: the knowledge base has no good answer to this", file=sys.stderr)
-        if nearest["runbooks"]:
+        if weak:
+            print("  the entries listed are the closest, each a weak match", file=sys.stderr)
+        elif nearest["runbooks"]:
             print(f"  nearest runbooks: {', '.join(nearest['runbooks'])}", file=sys.stderr)
             print(f"  nearest services: {', '.join(nearest['services'])}", file=sys.stderr)
-    return OK if rows else FAILED
+    return OK if answer.hits else FAILED
 
 
 def _page(site: dict, hit, base: str | None) -> str:
@@ -82,6 +92,7 @@ def _row(n: int, hit, site: dict, base: str | None, incidents: list[str]) -> dic
         "title": d["title"],
         "runbook_title": d["doc_title"],
         "match": hit.tier,
+        "confident": hit.confident,
         "score": round(hit.score, 3),
         "why": hit.reasons,
         "cause": {k: v for k, v in hit.cause.items() if k != "words"} if hit.cause else None,
@@ -106,7 +117,8 @@ def _text(row: dict) -> str:
     from generator.core.values import visible  # every text from a runbook, control characters shown
 
     label = {"exact": "error signature", "pattern": "error pattern", "concept": "error concept", "entity": "named"}
-    lines = [f"{row['rank']}. {visible(row['title'])}  [{label.get(row['match'], 'words')}]"]
+    weak = "" if row["confident"] else ", weak match"
+    lines = [f"{row['rank']}. {visible(row['title'])}  [{label.get(row['match'], 'words')}{weak}]"]
     if row["kind"] == "incident":
         lines.append(f"   incident: {visible(row['incident'])}; root cause: {visible(row['root_cause'] or '')}")
     else:

@@ -79,6 +79,21 @@ def test_nothing_found_exits_1_and_usage_errors_exit_2(cache, tmp_path):
     assert "Traceback" not in r.stderr + empty.stderr
 
 
+def test_search_lists_weak_matches_marked_and_diagnose_shows_none(cache):
+    words = ("server", "restarted", "overnight", "--format", "json", "--cache-dir", str(cache))
+    r = kb("search", *words)
+    rows = json.loads(r.stdout)
+    assert r.returncode == 1 and "each a weak match" in r.stderr
+    assert rows and not any(row["confident"] for row in rows)
+    assert "weak match]" in kb("search", *words[:3], "--cache-dir", str(cache)).stdout
+    d = kb("diagnose", *words)
+    assert d.returncode == 1 and json.loads(d.stdout) == [] and "nearest runbooks:" in d.stderr
+    # Answers come first, marked confident; weak matches fill the list up to --limit after them.
+    rows = json.loads(kb("search", "心跳超时", "--format", "json", "--limit", "10", "--cache-dir", str(cache)).stdout)
+    flags = [row["confident"] for row in rows]
+    assert flags[0] and not flags[-1] and flags == sorted(flags, reverse=True)
+
+
 def test_a_knowledge_base_with_errors_is_refused_with_its_findings(tmp_path):
     from tests.conftest import MINIMAL_RUNBOOK
 
