@@ -19,6 +19,8 @@ from generator.search.store import FIELDS
 from generator.search.tokens import index_tokens
 
 FIRST_COMMANDS = 3
+ABOUT = ("signatures", "titles", "symptoms")  # the fields that say what an entry is about
+MENTIONS = ("causes", "fixes", "body")
 _CODE = re.compile(r"(?<![\w.])(?:[1-9]\d{1,5}|[A-Z][A-Z0-9_]{2,})(?![\w.])")  # 502, 1045, 137, ENOSPC, OOMKilled
 
 
@@ -152,10 +154,10 @@ def tokenized(entry: Entry, cut: Callable[[str], list[str]], tag: Callable[[str]
             out[name] = " ".join(t.lower() for t in texts)
         else:
             out[name] = " ".join(tok for t in texts for tok in index_tokens(t, cut))
-    words = [
-        t for name in ("signatures", "titles", "symptoms", "causes", "fixes", "body") for t in entry.texts.get(name, [])
-    ]
-    out["concepts"] = " ".join(tag("\n".join(words)))
+    about = tag("\n".join(t for name in ABOUT for t in entry.texts.get(name, [])))
+    mentioned = tag("\n".join(t for name in MENTIONS for t in entry.texts.get(name, [])))
+    out["concepts"] = " ".join(about)
+    out["side_concepts"] = " ".join(c for c in mentioned if c not in about)
     return out
 
 

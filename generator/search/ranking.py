@@ -73,18 +73,25 @@ class _Known:
 
 
 class Query:
-    def __init__(self, db: sqlite3.Connection, text: str, tag, describe):
+    def __init__(self, db: sqlite3.Connection, text: str, tag, describe, implied=lambda c: {c}):
         self.db, self.text = db, text
         self.folded = text.casefold()
         self.n = db.execute("SELECT count(*) FROM entries").fetchone()[0] or 1
         self.concepts = tag(text)
+        # A concept another of the text's concepts implies is the general case of it ("certificate verify
+        # failed" for "hostname mismatch"): where the knowledge base has the specific one, sharing only the
+        # general one says less. Where it has not, the general one is the bridge (ENOSPC -> disk full).
+        self.general = {c for d in self.concepts if self._concept_df(d) for c in implied(d) if c != d}
         self.describe = describe  # concept id -> a short label for the reasons
         self.tokens = self._tokens()
         self.df = {t: self._df(t) for t in self.tokens}
         # For how much of the text an entry covers, a Chinese word counts once: not again as its parts.
         self.cover = [t for t in self.tokens if not any(t != u and t in u for u in self.tokens)]
         # A concept that tags a large share of the entries says little on its own.
-        self.broad = {c for c in self.concepts if self._df(c, "concepts") > BROAD_CONCEPT * self.n}
+        self.broad = {c for c in self.concepts if self._concept_df(c) > BROAD_CONCEPT * self.n}
+
+    def _concept_df(self, concept: str) -> int:
+        return self._df(concept, "concepts") + self._df(concept, "side_concepts")
 
     def _df(self, term: str, column: str | None = None) -> int:
         if column:
@@ -117,7 +124,7 @@ class Query:
         return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
 
     def candidates(self) -> list[tuple[int, float]]:
-        terms = [f'"{t}"' for t in self.tokens] + [f'concepts:"{c}"' for c in self.concepts]
+        terms = [f'"{t}"' for t in self.tokens] + [f'{{concepts side_concepts}}:"{c}"' for c in self.concepts]
         if not terms:
             return []
         weights = ", ".join(str(WEIGHTS[f]) for f in FIELDS)
@@ -128,8 +135,8 @@ class Query:
         return [(rowid, -score) for rowid, score in rows]
 
 
-def answer(db: sqlite3.Connection, text: str, limit: int, tag, describe, timeout) -> Answer:
-    q = Query(db, text, tag, describe)
+def answer(db: sqlite3.Connection, text: str, limit: int, tag, describe, timeout, implied=lambda c: {c}) -> Answer:
+    q = Query(db, text, tag, describe, implied)
     scores = dict(q.candidates())
     evidence = _signatures(db, text, q.folded, timeout)
     if len(evidence) > CANDIDATES:  # a common signature in many documents: judge the most specific only
@@ -203,10 +210,14 @@ def _signatures(db: sqlite3.Connection, text: str, folded: str, timeout) -> dict
 
 def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> None:
     """Score the hit on its evidence, say why it matched, and decide whether it is an answer."""
-    entry_tokens = {t for f in FIELDS if f not in ("concepts", "entities") for t in fields[f].split()}
+    entry_tokens = {t for f in FIELDS if f not in ("concepts", "side_concepts", "entities") for t in fields[f].split()}
     entities = set(fields["entities"].split())
-    concepts = set(fields["concepts"].split())
-    shared = [c for c in q.concepts if c in concepts]
+    about = set(fields["concepts"].split())
+    shared = [c for c in q.concepts if c in about or c in fields["side_concepts"].split()]
+    # A concept the entry is about weighs fully; one it only mentions (a cause among others) half.
+    weights = sorted(((1.0 if c in about else 0.5) * (0.5 if c in q.general else 1.0) for c in shared), reverse=True)[
+        :2
+    ]
     named = [t for t in q.tokens if t in entities]
     matched = [t for t in q.cover if t in entry_tokens]
     total = sum(q.idf(t) for t in q.cover) or 1.0
@@ -235,11 +246,12 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
         hit.reasons.append("names: " + ", ".join(named))
     if matched:
         hit.reasons.append("words: " + ", ".join(matched[:12]))
-    hit.score += min(hit.signature_chars / 20, 2.5) + CONCEPT_BONUS * min(len(shared), 2) + 1.5 * bool(named)
+    hit.score += min(hit.signature_chars / 20, 2.5) + CONCEPT_BONUS * sum(weights) + 1.5 * bool(named)
     hit.score += coverage
     hit.score *= KIND_WEIGHT.get(hit.kind, 1.0)
     hit.confident = (
         hit.signature_chars >= MIN_SIGNATURE
+        or (hit.signature_chars > 0 and bool(named))  # a short signature ("errored") of the service named
         or any(c not in q.broad for c in shared)
         or (bool(shared) and coverage >= MIN_COVERAGE_WITH_EVIDENCE)
         or (bool(named) and coverage >= MIN_COVERAGE_WITH_EVIDENCE and len(matched) >= 2)

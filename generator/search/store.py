@@ -35,7 +35,8 @@ WEIGHTS = {
     "fixes": 1.5,
     "commands": 1.0,
     "body": 0.5,
-    "concepts": 4.0,
+    "concepts": 4.0,  # what the entry is about: concepts of its titles, signatures and symptoms
+    "side_concepts": 1.5,  # what it mentions along the way: concepts only its causes, fixes or notes name
     "entities": 3.0,
     "codes": 4.0,
 }

@@ -191,3 +191,63 @@ def test_a_localised_system_message_finds_the_concept(tmp_path):
         (tmp_path / f"runbooks/other-{n}.yaml").write_text(other, encoding="utf-8")
     hits = _diagnose(Engine.open(tmp_path, tmp_path / "cache"), "PSQLException: 致命错误: 对不起, 已经有太多的客户")
     assert _first(hits) == "web-502#backend-down" and hits[0].tier == "concept"
+
+
+def _kb(tmp_path, problems: dict[str, str], services: str = "[web]") -> Engine:
+    """One runbook per problem: {id: problem YAML under `problems:`}, plus two unrelated runbooks."""
+    (tmp_path / "runbooks").mkdir()
+    fillers = {
+        f"filler-{n}": f"    title: {title}\n    symptoms: [{symptom}]\n"
+        for n, (title, symptom) in enumerate(
+            [("Queue consumers lag", "lag grows"), ("Slow DNS lookups", "lookups take seconds"),
+             ("Cron job missed", "no run at 02:00"), ("Pods pending", "not scheduled")]
+        )
+    }  # fmt: skip
+    for rid, body in {**problems, **fillers}.items():
+        text = (
+            f"schema_version: 1\nkind: runbook\nid: {rid}\ntitle: {rid}\nservices: {services}\nowner: ops\n"
+            f"last_reviewed: 2026-11-01\nproblems:\n  - id: p\n{body}"
+        )
+        (tmp_path / f"runbooks/{rid}.yaml").write_text(text, encoding="utf-8")
+    return Engine.open(tmp_path, tmp_path / "cache")
+
+
+def test_a_general_concept_weighs_less_only_where_the_knowledge_base_has_the_specific_one(tmp_path, engine):
+    from generator.search import ranking
+    from generator.search.concepts import default
+
+    vocabulary = default()
+
+    def general(engine, text):
+        return ranking.Query(engine.opened.db, text, vocabulary.tag, str, vocabulary.implied).general
+
+    problem = (
+        "    title: The certificate does not cover the host name (hostname mismatch)\n    symptoms: [clients fail]\n"
+    )
+    tls = _kb(tmp_path, {"name-mismatch": problem})
+    text = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch"
+    assert "tls-verify-failed" in general(tls, text)
+    # The example knowledge base has no ENOSPC: "disk full" carries the English errno to its Chinese page.
+    assert general(engine, "write /var/log/x.log: no space left on device") == set()
+
+
+def test_concepts_an_entry_is_about_are_kept_apart_from_those_it_only_mentions(tmp_path):
+    engine = _kb(
+        tmp_path,
+        {
+            "db-down": "    title: Cannot connect to the database\n    symptoms: [clients time out]\n"
+            "    causes:\n      - id: stopped\n        title: the server stopped because the disk is full\n"
+            "        category: capacity\n",
+        },
+    )
+    about, side = engine.opened.db.execute(
+        "SELECT f.concepts, f.side_concepts FROM fts f JOIN entries e ON e.id = f.rowid WHERE e.doc = 'db-down'"
+    ).fetchone()
+    assert "disk-full" in side.split() and "disk-full" not in about.split()
+
+
+def test_a_short_signature_of_the_service_named_is_an_answer(tmp_path):
+    engine = _kb(tmp_path, {"pm2-apps": "    title: App ends up stopped\n    signatures: [{text: errored}]\n"}, "[pm2]")
+    [hit] = _diagnose(engine, "PM2 status for api-gateway-v2 in cluster eu-west-blue: errored after deploy 4411")
+    assert hit.confident and hit.tier == "exact"
+    assert _diagnose(engine, "api errored") == []  # seven characters alone are a hint, not an answer
