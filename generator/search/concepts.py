@@ -328,6 +328,7 @@ class Vocabulary:
 
     def __init__(self, concepts: dict[str, Concept]):
         self.concepts = concepts
+        self._translations: dict[str, tuple[tuple[str, ...], ...]] | None = None
         self._ids = list(concepts)
         index = {cid: i for i, cid in enumerate(self._ids)}
         self._patterns: list[tuple[str, int]] = []  # (regex, index of its concept)
@@ -416,6 +417,15 @@ class Vocabulary:
             found = {j for i in found for j in self._closure[i]}
         return sorted(self._ids[i] for i in found)
 
+    @property
+    def translations(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """The glossary's word -> translations (see glossary.py), read once and pickled with the concepts."""
+        if self._translations is None:
+            from generator.search.glossary import translations
+
+            self._translations = translations()
+        return self._translations
+
     def implied(self, concept_id: str) -> set[str]:
         """The concept and every concept it implies through `related`, transitively (cycles are fine)."""
         seen = {concept_id}
@@ -464,6 +474,7 @@ def cached(extra: Path | None, cache_dir: Path) -> Vocabulary:
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
         pass
     vocabulary = load(extra)
+    vocabulary.translations  # noqa: B018 -- read now, so that the pickle holds it
     try:
         from generator.core.fsio import write_file
 

@@ -55,4 +55,6 @@ class Engine:
                 return None
             return m.group(0) if m else None
 
-        return ranking.answer(self.opened.db, text, limit, vocabulary.tag, describe, search, vocabulary.implied)
+        return ranking.answer(
+            self.opened.db, text, limit, vocabulary.tag, describe, search, vocabulary.implied, vocabulary.translations
+        )

@@ -63,18 +63,19 @@ class Answer:
 
 
 class _Known:
-    """The index's vocabulary as a container, looked up one word at a time."""
+    """The words a query's Chinese is cut into: the index's vocabulary and the glossary's, one at a time."""
 
     def __init__(self, query: Query) -> None:
         self.query = query
 
     def __contains__(self, term: object) -> bool:
-        return isinstance(term, str) and self.query._df(term) > 0
+        return isinstance(term, str) and (term in self.query.translations or self.query._df(term) > 0)
 
 
 class Query:
-    def __init__(self, db: sqlite3.Connection, text: str, tag, describe, implied=lambda c: {c}):
+    def __init__(self, db: sqlite3.Connection, text: str, tag, describe, implied=lambda c: {c}, translations=None):
         self.db, self.text = db, text
+        self.translations = translations or {}  # glossary word -> its translations, as index tokens
         self.folded = text.casefold()
         self.n = db.execute("SELECT count(*) FROM entries").fetchone()[0] or 1
         self.concepts = tag(text)
@@ -84,6 +85,10 @@ class Query:
         self.general = {c for d in self.concepts if self._concept_df(d) for c in implied(d) if c != d}
         self.describe = describe  # concept id -> a short label for the reasons
         self.tokens = self._tokens()
+        # Each word's translations that the index holds: they find and cover what the word means.
+        self.alternatives = {
+            t: [alt for alt in self.translations.get(t, ()) if all(self._df(x) for x in alt)] for t in self.tokens
+        }
         self.df = {t: self._df(t) for t in self.tokens}
         # For how much of the text an entry covers, a Chinese word counts once: not again as its parts.
         self.cover = [t for t in self.tokens if not any(t != u and t in u for u in self.tokens)]
@@ -125,6 +130,9 @@ class Query:
 
     def candidates(self) -> list[tuple[int, float]]:
         terms = [f'"{t}"' for t in self.tokens] + [f'{{concepts side_concepts}}:"{c}"' for c in self.concepts]
+        terms += [
+            "(" + " AND ".join(f'"{x}"' for x in alt) + ")" for alts in self.alternatives.values() for alt in alts
+        ]
         if not terms:
             return []
         weights = ", ".join(str(WEIGHTS[f]) for f in FIELDS)
@@ -135,8 +143,10 @@ class Query:
         return [(rowid, -score) for rowid, score in rows]
 
 
-def answer(db: sqlite3.Connection, text: str, limit: int, tag, describe, timeout, implied=lambda c: {c}) -> Answer:
-    q = Query(db, text, tag, describe, implied)
+def answer(
+    db: sqlite3.Connection, text: str, limit: int, tag, describe, timeout, implied=lambda c: {c}, translations=None
+) -> Answer:
+    q = Query(db, text, tag, describe, implied, translations)
     scores = dict(q.candidates())
     evidence = _signatures(db, text, q.folded, timeout)
     if len(evidence) > CANDIDATES:  # a common signature in many documents: judge the most specific only
@@ -219,7 +229,7 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
         :2
     ]
     named = [t for t in q.tokens if t in entities]
-    matched = [t for t in q.cover if t in entry_tokens]
+    matched = [t for t in q.cover if t in entry_tokens or any(entry_tokens.issuperset(a) for a in q.alternatives[t])]
     total = sum(q.idf(t) for t in q.cover) or 1.0
     coverage = sum(q.idf(t) for t in matched) / total
     causes = hit.data.get("causes", [])

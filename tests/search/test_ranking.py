@@ -251,3 +251,17 @@ def test_a_short_signature_of_the_service_named_is_an_answer(tmp_path):
     [hit] = _diagnose(engine, "PM2 status for api-gateway-v2 in cluster eu-west-blue: errored after deploy 4411")
     assert hit.confident and hit.tier == "exact"
     assert _diagnose(engine, "api errored") == []  # seven characters alone are a hint, not an answer
+
+
+def test_a_chinese_query_finds_an_english_runbook_through_the_glossary(tmp_path):
+    engine = _kb(
+        tmp_path,
+        {
+            "pm2-memory": "    title: App restarts when it exceeds max memory\n"
+            "    symptoms: [the restart counter climbs while memory grows]\n",
+            "pm2-boot": "    title: Apps missing after a reboot\n    symptoms: [pm2 list is empty after boot]\n",
+        },
+        "[pm2]",
+    )
+    hits = _diagnose(engine, "pm2 超过内存上限 反复重启")
+    assert _first(hits) == "pm2-memory#p" and "内存" in hits[0].reasons[-1]

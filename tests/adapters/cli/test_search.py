@@ -80,7 +80,7 @@ def test_nothing_found_exits_1_and_usage_errors_exit_2(cache, tmp_path):
 
 
 def test_search_lists_weak_matches_marked_and_diagnose_shows_none(cache):
-    words = ("server", "restarted", "overnight", "--format", "json", "--cache-dir", str(cache))
+    words = ("weekly", "capacity", "review", "--format", "json", "--cache-dir", str(cache))
     r = kb("search", *words)
     rows = json.loads(r.stdout)
     assert r.returncode == 1 and "each a weak match" in r.stderr
