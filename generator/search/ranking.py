@@ -28,6 +28,7 @@ MAX_QUERY_TOKENS = 256
 BROAD_CONCEPT = 0.25  # share of entries
 RELATIVE_FLOOR = 0.4  # of the best answer's score
 CONCEPT_BONUS = 1.0  # per error concept the text and the entry share (two at most)
+CAUSE_SIGNATURE = 0.8  # the weight of a signature only a cause of the problem has
 PATTERNS_SECONDS = 2.0  # all regex signatures of one question together
 # A past incident informs, the runbook problem it links to is what to act on; a reference row is short, so
 # BM25 favours it over the problem that explains the same code.
@@ -256,7 +257,13 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
         hit.reasons.append("names: " + ", ".join(named))
     if matched:
         hit.reasons.append("words: " + ", ".join(matched[:12]))
-    hit.score += min(hit.signature_chars / 20, 2.5) + CONCEPT_BONUS * sum(weights) + 1.5 * bool(named)
+    # A problem's own signature says the text is that problem; a cause's alone, that it is one way into it.
+    own = any(s[2] < 0 for s in sigs) or not sigs
+    hit.score += (
+        min(hit.signature_chars / 20, 2.5) * (1.0 if own else CAUSE_SIGNATURE)
+        + CONCEPT_BONUS * sum(weights)
+        + 1.5 * bool(named)
+    )
     hit.score += coverage
     hit.score *= KIND_WEIGHT.get(hit.kind, 1.0)
     hit.confident = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -88,9 +89,10 @@ def _stats(root: Path) -> dict[str, tuple[int, int]]:
     if found.refused:
         raise Blocked(found.refused)
     out = {}
-    for p in found.files:
-        st = p.stat()
-        out[p.relative_to(root).as_posix()] = (st.st_size, st.st_mtime_ns)
+    start = len(str(root / "_")) - 1  # the paths are joined to root as Path joins ("." adds nothing)
+    for p in found.paths:
+        st = os.stat(p)
+        out[p[start:].replace(os.sep, "/")] = (st.st_size, st.st_mtime_ns)
     return out
 
 

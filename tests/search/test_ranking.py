@@ -265,3 +265,17 @@ def test_a_chinese_query_finds_an_english_runbook_through_the_glossary(tmp_path)
     )
     hits = _diagnose(engine, "pm2 超过内存上限 反复重启")
     assert _first(hits) == "pm2-memory#p" and "内存" in hits[0].reasons[-1]
+
+
+def test_a_problems_own_signature_outranks_the_same_signature_of_another_problems_cause(tmp_path):
+    engine = _kb(
+        tmp_path,
+        {
+            "cache-save": "    title: Writes refused after a failed save\n    symptoms: [MISCONF]\n"
+            "    causes:\n      - id: full\n        title: the dump folder is full\n        category: capacity\n"
+            "        signatures: [{text: No space left on device}]\n",
+            "disk-full": "    title: Disk full\n    signatures: [{text: No space left on device}]\n"
+            "    symptoms: [writes fail everywhere on the host, logs stop, databases refuse inserts, builds break]\n",
+        },
+    )
+    assert _first(_diagnose(engine, "No space left on device")) == "disk-full#p"
