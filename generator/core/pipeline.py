@@ -147,15 +147,14 @@ def run(
     reports: dict[str, FileReport] = {path.path: FileReport([path], None) for path in found.refused}
     raws: dict[str, bytes] = {}
     keys: dict[str, str] = {}
-    for p in found.files:
-        path = str(p)
+    for path in found.paths:
         known = (digests or {}).get(path) if documents is not True and path not in (documents or ()) else None
         if known is not None and (hit := cache.get(f"{path}\0{known}")) is not None:
             keys[path] = f"{path}\0{known}"
             reports[path] = FileReport.from_dict(hit)
             continue
         try:
-            raw = fsio.read_bytes(p, limit=_max_bytes())
+            raw = fsio.read_bytes(Path(path), limit=_max_bytes())
         except OSError as exc:
             reports[path] = FileReport([Finding(path, "io", f"cannot read file: {exc.strerror}", line=1, col=1)], None)
             continue

@@ -89,7 +89,7 @@ def _stats(root: Path) -> dict[str, tuple[int, int]]:
     if found.refused:
         raise Blocked(found.refused)
     out = {}
-    start = len(str(root / "_")) - 1  # the paths are joined to root as Path joins ("." adds nothing)
+    start = len(str(root / "_")) - 1  # the paths are root's, joined as Path joins them ("." adds nothing)
     for p in found.paths:
         st = os.stat(p)
         out[p[start:].replace(os.sep, "/")] = (st.st_size, st.st_mtime_ns)
@@ -165,9 +165,10 @@ def _update(db, root: Path, cache_dir: Path, changed: list[str], removed: list[s
     # Loading jieba's dictionary takes about as long as checking the knowledge base: a forked process
     # loads it and segments the changed files' Chinese meanwhile.
     early = parallel.ForkedTask(_segment_files, root, changed, user_dict) if changed and parallel.can_fork() else None
-    wanted = {str(root / p) for p in changed}
+    prefix = str(root / "_")[:-1]  # root's paths, joined as strings (as discover joins them)
+    wanted = {prefix + p for p in changed}
     # Files the index holds unchanged need not be read again: their cached verdicts stand.
-    digests = {str(root / p): d for p, d in db.execute("SELECT path, digest FROM files") if p in on_disk}
+    digests = {prefix + p: d for p, d in db.execute("SELECT path, digest FROM files") if p in on_disk}
     result = pipeline.run(root, documents=wanted, cache_dir=cache_dir, digests=digests)
     if result.errors:
         if early:
