@@ -24,6 +24,7 @@ CANDIDATES = 60
 MIN_SIGNATURE = 8  # characters: a shorter signature ("502") is a hint, not an answer on its own
 MIN_COVERAGE = 0.5  # share of the text's information (idf) an entry must hold to answer on words alone
 MIN_COVERAGE_WITH_EVIDENCE = 0.2
+MIN_COVERAGE_WITH_SERVICE = 0.1
 MAX_QUERY_TOKENS = 256
 BROAD_CONCEPT = 0.25  # share of entries
 RELATIVE_FLOOR = 0.4  # of the best answer's score
@@ -230,6 +231,7 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
         :2
     ]
     named = [t for t in q.tokens if t in entities]
+    services = [t for t in named if t in {s.lower() for s in hit.data.get("services", [])}]
     matched = [t for t in q.cover if t in entry_tokens or any(entry_tokens.issuperset(a) for a in q.alternatives[t])]
     total = sum(q.idf(t) for t in q.cover) or 1.0
     coverage = sum(q.idf(t) for t in matched) / total
@@ -272,6 +274,8 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
         or any(c not in q.broad for c in shared)
         or (bool(shared) and coverage >= MIN_COVERAGE_WITH_EVIDENCE)
         or (bool(named) and coverage >= MIN_COVERAGE_WITH_EVIDENCE and len(matched) >= 2)
+        # The service itself named (not one of its tags), with a few of its words: "kafka ... message larger".
+        or (bool(services) and coverage >= MIN_COVERAGE_WITH_SERVICE and len(matched) >= 3)
         or coverage >= MIN_COVERAGE
     )
     if hit.cause is None and causes:

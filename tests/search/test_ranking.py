@@ -279,3 +279,17 @@ def test_a_problems_own_signature_outranks_the_same_signature_of_another_problem
         },
     )
     assert _first(_diagnose(engine, "No space left on device")) == "disk-full#p"
+
+
+def test_the_service_named_with_a_few_of_its_words_is_an_answer(tmp_path):
+    problem = (
+        "    title: Messages over the size limit are rejected\n"
+        "    symptoms: [the producer request is rejected because the message is larger than the limit]\n"
+    )
+    engine = _kb(tmp_path, {"kafka-size": problem}, "[kafka]")
+    text = (
+        "producer orders-7: request for partition events-3 rejected, record batch larger than the server accepts "
+        "(retries exhausted after 5 attempts, correlation 4411)"
+    )
+    assert _diagnose(engine, text) == []  # a few shared words alone are not enough
+    assert _first(_diagnose(engine, f"kafka {text}")) == "kafka-size#p"
