@@ -17,7 +17,7 @@ SUFFIXES = {".py", ".j2", ".yaml", ".yml", ".css", ".txt", ".json"}
 
 
 # Libraries whose upgrade can change a verdict (what counts as a secret, what parses).
-LIBRARIES = ("detect-secrets", "pydantic", "ruamel.yaml", "pyyaml", "jieba")
+LIBRARIES = ("detect-secrets", "pydantic", "ruamel.yaml", "pyyaml", "jieba", "snowballstemmer")
 
 
 @cache

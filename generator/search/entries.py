@@ -16,7 +16,7 @@ from generator.core.model import Document, Incident, Runbook
 from generator.core.model.common import Step
 from generator.core.model.runbook import Problem
 from generator.search.store import FIELDS
-from generator.search.tokens import index_tokens
+from generator.search.tokens import index_tokens, stem
 
 FIRST_COMMANDS = 3
 ABOUT = ("signatures", "titles", "symptoms")  # the fields that say what an entry is about
@@ -150,8 +150,10 @@ def tokenized(entry: Entry, cut: Callable[[str], list[str]], tag: Callable[[str]
     """The entry's fields as space-separated tokens, with the concepts its text names."""
     out = {name: "" for name in FIELDS}
     for name, texts in entry.texts.items():
-        if name in ("entities", "codes"):
+        if name == "entities":  # names as written: "payments" names a service, "payment" does not
             out[name] = " ".join(t.lower() for t in texts)
+        elif name == "codes":  # each word stemmed, as a query's words are
+            out[name] = " ".join(stem(w) for t in texts for w in t.lower().split())
         else:
             out[name] = " ".join(tok for t in texts for tok in index_tokens(t, cut))
     about = tag("\n".join(t for name in ABOUT for t in entry.texts.get(name, [])))

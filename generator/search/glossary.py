@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from generator.search.tokens import CJK
+from generator.search.tokens import CJK, stem
 
 DATA = Path(__file__).with_name("glossary.yaml")
 
@@ -33,9 +33,9 @@ def parse(entries: object) -> dict[str, tuple[tuple[str, ...], ...]]:
             raise GlossaryError(
                 f"entry {n}: English words go under `en`, Chinese words of two characters or more under `zh`"
             )
-        english = [tuple(w.lower().split()) for w in en]
+        english = [tuple(stem(x) for x in w.lower().split()) for w in en]  # as the index holds them
         for word in en:
-            out.setdefault(word.lower(), []).extend((z,) for z in zh)
+            out.setdefault(stem(word.lower()), []).extend((z,) for z in zh)
         for word in zh:
             out.setdefault(word, []).extend(english)
     return {word: tuple(dict.fromkeys(alts)) for word, alts in out.items()}

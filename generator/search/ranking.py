@@ -18,12 +18,12 @@ import time
 from dataclasses import dataclass, field
 
 from generator.search.store import FIELDS, WEIGHTS
-from generator.search.tokens import CJK, query_tokens
+from generator.search.tokens import CJK, query_tokens, words
 
 CANDIDATES = 60
 MIN_SIGNATURE = 8  # characters: a shorter signature ("502") is a hint, not an answer on its own
 MIN_COVERAGE = 0.5  # share of the text's information (idf) an entry must hold to answer on words alone
-MIN_COVERAGE_WITH_EVIDENCE = 0.2
+MIN_COVERAGE_WITH_EVIDENCE = 0.25
 MIN_COVERAGE_WITH_SERVICE = 0.1
 MAX_QUERY_TOKENS = 256
 BROAD_CONCEPT = 0.25  # share of entries
@@ -87,6 +87,8 @@ class Query:
         self.general = {c for d in self.concepts if self._concept_df(d) for c in implied(d) if c != d}
         self.describe = describe  # concept id -> a short label for the reasons
         self.tokens = self._tokens()
+        # The text's English words as written (tokens are stems): a service is named by its exact name.
+        self.words = list(dict.fromkeys(run for run, chinese in words(text) if not chinese))
         # Each word's translations that the index holds: they find and cover what the word means.
         self.alternatives = {
             t: [alt for alt in self.translations.get(t, ()) if all(self._df(x) for x in alt)] for t in self.tokens
@@ -230,7 +232,7 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
     weights = sorted(((1.0 if c in about else 0.5) * (0.5 if c in q.general else 1.0) for c in shared), reverse=True)[
         :2
     ]
-    named = [t for t in q.tokens if t in entities]
+    named = [w for w in q.words if w in entities]
     services = [t for t in named if t in {s.lower() for s in hit.data.get("services", [])}]
     matched = [t for t in q.cover if t in entry_tokens or any(entry_tokens.issuperset(a) for a in q.alternatives[t])]
     total = sum(q.idf(t) for t in q.cover) or 1.0

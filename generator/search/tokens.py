@@ -20,6 +20,22 @@ STOP = frozenset({"a", "an", "and", "are", "as", "at", "be", "by", "for", "from"
 STOP |= {"the", "this", "to", "was", "with"}
 
 
+@cache
+def stem(word: str) -> str:
+    """An English word's stem (Snowball's English stemmer): "deadlocks" and "restarted" find "deadlock" and
+    "restart". Numbers and words with digits (codes: 502, ext4) stay as they are."""
+    if not word.isalpha() or not word.isascii():
+        return word
+    return _stemmer().stemWord(word)
+
+
+@cache
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
 def words(text: str) -> list[tuple[str, bool]]:
     """Runs of the text: (run, is_chinese). ASCII is lowercased; punctuation separates runs."""
     return [(m, bool(CJK.match(m))) for m in _WORDS.findall(text.lower())]
@@ -53,7 +69,7 @@ def index_tokens(text: str, cut: Callable[[str], list[str]]) -> list[str]:
         if chinese:
             out += cut(run)
         elif run not in STOP:
-            out.append(run)
+            out.append(stem(run))
     return out
 
 
@@ -66,7 +82,7 @@ def query_tokens(text: str, vocabulary: Container[str]) -> list[str]:
     for run, chinese in words(text):
         if not chinese:
             if run not in STOP:
-                out.append(run)
+                out.append(stem(run))
             continue
         covered = [False] * len(run)
         for i in range(len(run)):
