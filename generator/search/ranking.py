@@ -227,11 +227,11 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
     entry_tokens = {t for f in FIELDS if f not in ("concepts", "side_concepts", "entities") for t in fields[f].split()}
     entities = set(fields["entities"].split())
     about = set(fields["concepts"].split())
-    shared = [c for c in q.concepts if c in about or c in fields["side_concepts"].split()]
-    # A concept the entry is about weighs fully; one it only mentions (a cause among others) half.
-    weights = sorted(((1.0 if c in about else 0.5) * (0.5 if c in q.general else 1.0) for c in shared), reverse=True)[
-        :2
-    ]
+    mentioned = set(fields["side_concepts"].split())
+    shared = [c for c in q.concepts if c in about or c in mentioned]
+    # A concept the entry is about weighs fully; one it only mentions (a cause among others) half; a general
+    # one half again where the knowledge base has the specific one the text names.
+    weights = sorted(((1.0 if c in about else 0.5) * (0.5 if c in q.general else 1.0) for c in shared), reverse=True)
     named = [w for w in q.words if w in entities]
     services = [t for t in named if t in {s.lower() for s in hit.data.get("services", [])}]
     matched = [t for t in q.cover if t in entry_tokens or any(entry_tokens.issuperset(a) for a in q.alternatives[t])]
@@ -265,7 +265,7 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
     own = any(s[2] < 0 for s in sigs) or not sigs
     hit.score += (
         min(hit.signature_chars / 20, 2.5) * (1.0 if own else CAUSE_SIGNATURE)
-        + CONCEPT_BONUS * sum(weights)
+        + CONCEPT_BONUS * sum(weights[:2])
         + 1.5 * bool(named)
     )
     hit.score += coverage
