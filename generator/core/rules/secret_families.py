@@ -68,8 +68,10 @@ _MARKERS = re.compile(
     r"^(?:your|insert|enter|put|replace)[-_]|[-_]here$|\.\.\.|…|<[^<>]*>|\{\{|\$\{|\$\(|%[A-Za-z_]+%",
     re.IGNORECASE,
 )
-# Masked or filler characters: `xxxxxxxx`, `********`, `00000000`, `AKIAXXXXXXXXXXXXXXXX`.
+# Masked or filler characters: `xxxxxxxx`, `********`, `00000000`, `AKIAXXXXXXXXXXXXXXXX`; or a value that is
+# one character repeated (`curl -u 'xxx:yyy'`).
 _FILLER = re.compile(r"([xX*#0.•])\1{3,}")
+_ONE_CHARACTER = re.compile(r"(.)\1{2,}")
 
 
 def is_placeholder(value: str) -> bool:
@@ -77,7 +79,12 @@ def is_placeholder(value: str) -> bool:
     value = value.strip("\"'`")
     if not value or value[0] in "$<{" or not any(c.isalnum() for c in value):
         return True
-    return bool(_MARKERS.search(value) or _FILLER.search(value) or _VOCABULARY_ONLY.fullmatch(value))
+    return bool(
+        _MARKERS.search(value)
+        or _FILLER.search(value)
+        or _ONE_CHARACTER.fullmatch(value)
+        or _VOCABULARY_ONLY.fullmatch(value)
+    )
 
 
 def entropy(value: str) -> float:
