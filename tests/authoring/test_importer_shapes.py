@@ -343,3 +343,18 @@ def test_an_incident_too_large_for_one_document_is_refused_with_the_reason() -> 
     source = f"# Outage\n\n## Timeline\n\n| Time | Event |\n|---|---|\n| 10:00 | down |\n\n## Logs\n\n```\n{log}\n```\n"
     with pytest.raises(ImportRefused, match="over the 524,288-byte limit"):
         draft(source, name="outage.md", kind="incident", today=TODAY)
+
+
+def test_alert_names_of_every_casing_head_their_own_problems() -> None:
+    source = "# 报警规则\n\n### 紧急级别报警项\n\n" + "".join(
+        f"#### `{name}`\n\n* 规则描述：\n\n    {name} 触发。\n\n* 处理方法：\n\n    查看监控。\n\n"
+        for name in ("TiDB_schema_error", "PD_cluster_low_space", "NodeDiskFull", "node-disk-full", "NODE_DOWN_X")
+    )
+    data = fastyaml.load(draft(source, name="alerts.md", kind="runbook", today=TODAY).text)
+    assert [p["title"] for p in data["problems"]] == [
+        "TiDB_schema_error",
+        "PD_cluster_low_space",
+        "NodeDiskFull",
+        "node-disk-full",
+        "NODE_DOWN_X",
+    ]

@@ -120,8 +120,8 @@ ANNOUNCED = re.compile(
     r"^(?:alert(?:name)?|告警(?:名称)?|报警|问题|故障|issue|problem|symptom|error|错误)\s*[:：]", re.IGNORECASE
 )
 ALERT_NAME = re.compile(
-    r"^`?(?:[A-Z][a-z0-9]*(?:[A-Z]+[a-z0-9]*)+|[a-z][a-z0-9]*(?:[_-][a-z0-9]+){1,6}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)`?$"
-)
+    r"^`?(?:[A-Z][a-z0-9]*(?:[A-Z]+[a-z0-9]*)+|[a-z][a-z0-9]*(?:[_-][a-z0-9]+){1,6}|[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)`?$"
+)  # NodeDiskFull, node-disk-full, NODE_DISK_FULL, TiDB_schema_error
 # Words of something gone wrong.
 FAILURE = _rx(
     r"失败|报错|错误|异常|超时|无法|不能|不可用|不可达|宕机|挂了|挂掉|很慢|变慢|缓慢|卡住|卡死",
