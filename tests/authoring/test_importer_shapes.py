@@ -358,3 +358,13 @@ def test_alert_names_of_every_casing_head_their_own_problems() -> None:
         "node-disk-full",
         "NODE_DOWN_X",
     ]
+
+
+def test_a_postmortem_section_of_a_postmortem_holds_its_lessons() -> None:
+    source = (
+        "# Outage of the docs site\n\n## Timeline\n\n- 2024-01-02 10:00 UTC disk full\n- 2024-01-02 11:00 UTC fixed\n\n"
+        "## Root cause\n\nThe disk filled up.\n\n## Postmortem\n\nNo alert fired on disk usage; we add one at 90%.\n"
+    )
+    data = fastyaml.load(draft(source, name="outage.md", kind="incident", today=TODAY).text)
+    assert data["lessons"][0]["points"] == ["No alert fired on disk usage; we add one at 90%."]
+    assert "unsorted" not in data

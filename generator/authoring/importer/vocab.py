@@ -29,8 +29,9 @@ _WORDS: dict[str, list[str]] = {
         r"action.?items?|\btodos?\b|follow.?ups?|\bnext steps\b|corrective actions|remediation items",
     ],
     "lessons": [
-        r"经验|教训|最佳实践|反思|学到",
+        r"经验|教训|最佳实践|反思|学到|^复盘$",
         r"lessons?|learnings?|what went (well|wrong|badly)|where we got lucky|takeaways?|best practices",
+        r"^post.?mortem$|^retrospective$",  # a section of a post-mortem named after the document's genre
     ],
     "contributing": [
         r"促成因素|次要原因|加剧因素|其他因素|叠加因素|放大因素|错误清单|致命错误",
