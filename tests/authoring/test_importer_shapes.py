@@ -368,3 +368,13 @@ def test_a_postmortem_section_of_a_postmortem_holds_its_lessons() -> None:
     data = fastyaml.load(draft(source, name="outage.md", kind="incident", today=TODAY).text)
     assert data["lessons"][0]["points"] == ["No alert fired on disk usage; we add one at 90%."]
     assert "unsorted" not in data
+
+
+def test_a_heading_that_names_a_stuck_state_is_a_problem() -> None:
+    source = (
+        "# Pod 排错\n\n## Pod 一直处于 Pending 状态\n\n```sh\nkubectl describe pod web-1\n```\n\n"
+        "## Pod 处于 ImagePullBackOff 状态\n\n```sh\nkubectl get events\n```\n\n"
+        "## Namespace stays in Terminating\n\n```sh\nkubectl get ns dev -o yaml\n```\n"
+    )
+    data = fastyaml.load(draft(source, name="pods.md", kind="runbook", today=TODAY).text)
+    assert len(data["problems"]) == 3 and "procedures" not in data

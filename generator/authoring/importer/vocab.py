@@ -134,6 +134,9 @@ FAILURE = _rx(
     r"refused|denied|\bcrash|\boom\b|out of memory|\bleak|\blag\b|backlog|expir|\b[45]\d\d\b|\b[45]xx\b",
     r"exhaust|stuck|\bhang|\bmissing\b|broken|\blost\b|flapping|\bdrops?\b|\bspikes?\b|degraded|\bstale\b",
     r"\bdisk pressure\b|too many|no space|\bpanic",
+    # A state something is stuck in: "Pod 一直处于 Pending 状态", "stuck in Terminating", "CrashLoopBackOff".
+    r"一直处于|长时间处于|卡在|处于\s*\S+\s*状态|\bstays? in\b|\bremains? in\b|backoff|crashloop|\bnotready\b",
+    r"\bevicted\b|\boomkilled\b",
 )
 # A heading over a list of problems: its sections are the problems.
 CONTAINER = _rx(
