@@ -456,7 +456,19 @@ def load(extra: Path | None = None, *, verify: bool = False) -> Vocabulary:
 
 def cached(extra: Path | None, cache_dir: Path) -> Vocabulary:
     """load(extra), kept in cache_dir between runs: a warm `kb diagnose` neither parses nor validates the
-    files again. The cache's name carries the code fingerprint and the extra file's content."""
+    files again. The cache's name carries the code fingerprint and the extra file's content. Within one
+    process it is read once (unpickling compiles its regexes again)."""
+    key = (extra, cache_dir, extra.stat().st_mtime_ns if extra is not None else 0)
+    if key not in _READ:
+        _READ.clear()
+        _READ[key] = _cached(extra, cache_dir)
+    return _READ[key]
+
+
+_READ: dict[tuple, Vocabulary] = {}
+
+
+def _cached(extra: Path | None, cache_dir: Path) -> Vocabulary:
     import hashlib
     import pickle
 

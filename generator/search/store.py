@@ -53,6 +53,7 @@ CREATE INDEX IF NOT EXISTS entries_path ON entries(path);
 CREATE TABLE IF NOT EXISTS sigs(entry INT, text TEXT, match TEXT, cause INT, source TEXT);
 CREATE INDEX IF NOT EXISTS sigs_entry ON sigs(entry);
 CREATE TABLE IF NOT EXISTS refs(entry INT, target TEXT);  -- an incident entry -> runbook, runbook#anchor
+CREATE TABLE IF NOT EXISTS segments(run TEXT PRIMARY KEY, tokens TEXT);  -- a Chinese run -> jieba's words
 CREATE INDEX IF NOT EXISTS refs_target ON refs(target);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5({", ".join(WEIGHTS)}, tokenize="{TOKENIZE}");
 CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row');
@@ -162,9 +163,12 @@ def _update(db, root: Path, cache_dir: Path, changed: list[str], removed: list[s
 
     user = root / USER_DICT
     user_dict = user if user.is_file() else None
-    # Loading jieba's dictionary takes about as long as checking the knowledge base: a forked process
-    # loads it and segments the changed files' Chinese meanwhile.
-    early = parallel.ForkedTask(_segment_files, root, changed, user_dict) if changed and parallel.can_fork() else None
+    # Loading jieba's dictionary takes about as long as checking the knowledge base. Runs of Chinese segmented
+    # before are read from the index; a forked process loads jieba and segments the others meanwhile.
+    known = _known_segments(db, _chinese_runs(root, changed))
+    missing = sorted(run for run, tokens in known.items() if tokens is None)
+    fork = missing and parallel.can_fork()
+    early = parallel.ForkedTask(_segment_runs, missing, user_dict) if fork else None
     prefix = str(root / "_")[:-1]  # root's paths, joined as strings (as discover joins them)
     wanted = {prefix + p for p in changed}
     # Files the index holds unchanged need not be read again: their cached verdicts stand.
@@ -176,7 +180,9 @@ def _update(db, root: Path, cache_dir: Path, changed: list[str], removed: list[s
         raise Blocked(result.errors)
     docs = {Path(result.corpus.paths[d.id]).relative_to(root).as_posix(): d for d in result.corpus.documents}
     if changed:
-        cut = _segmented(early.wait() if early else {}, user_dict)
+        held = {r: t for r, t in known.items() if t is not None}
+        segmented = {**held, **(early.wait() if early else {})}
+        cut = _segmented(segmented, user_dict)
         extra = root / CONCEPTS
         vocabulary = cached_concepts(extra if extra.is_file() else None, cache_dir)
     now = time.time_ns()
@@ -213,6 +219,9 @@ def _update(db, root: Path, cache_dir: Path, changed: list[str], removed: list[s
                 "INSERT INTO files(path, size, mtime_ns, digest, indexed_ns) VALUES (?, ?, ?, ?, ?)",
                 (path, size, mtime, _digest(root / path), now),
             )
+        if changed:
+            new = {r: t for r, t in segmented.items() if r not in held}
+            db.executemany("INSERT OR REPLACE INTO segments(run, tokens) VALUES (?, ?)", _segment_rows(new))
         _set(db, "site", site_settings(root / MKDOCS_YML))
         _set(db, "site_stamp", site_stamp)
         db.execute("COMMIT")
@@ -221,29 +230,54 @@ def _update(db, root: Path, cache_dir: Path, changed: list[str], removed: list[s
         raise
 
 
-def _segment_files(root: Path, changed: list[str], user_dict: Path | None) -> dict[str, list[str]]:
-    """Chinese run -> its jieba segmentation, for every run in the changed files' text."""
-    from generator.search.tokens import segmenter, words
+def _chinese_runs(root: Path, changed: list[str]) -> set[str]:
+    """The runs of Chinese in the changed files' text."""
+    from generator.search.tokens import words
 
-    cut = segmenter(user_dict)
-    out: dict[str, list[str]] = {}
+    runs: set[str] = set()
     for rel in changed:
         try:
             text = (root / rel).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        for run, chinese in words(text):
-            if chinese and run not in out:
-                out[run] = cut(run)
+        runs.update(run for run, chinese in words(text) if chinese)
+    return runs
+
+
+def _known_segments(db, runs: set[str]) -> dict[str, list[str] | None]:
+    """Each run with the segmentation the index holds for it, or None."""
+    out: dict[str, list[str] | None] = dict.fromkeys(runs)
+    if runs and db.execute("SELECT 1 FROM segments LIMIT 1").fetchone():
+        wanted = list(runs)
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for run, tokens in db.execute(f"SELECT run, tokens FROM segments WHERE run IN ({marks})", chunk):
+                out[run] = tokens.split(" ")
     return out
 
 
+def _segment_runs(runs: list[str], user_dict: Path | None) -> dict[str, list[str]]:
+    """Chinese run -> its jieba segmentation."""
+    from generator.search.tokens import segmenter
+
+    cut = segmenter(user_dict)
+    return {run: cut(run) for run in runs}
+
+
+def _segment_rows(done: dict[str, list[str]]):
+    return [(run, " ".join(tokens)) for run, tokens in done.items() if tokens and " " not in "".join(tokens)]
+
+
 def _segmented(done: dict[str, list[str]], user_dict: Path | None):
-    """A segmenter that answers from `done` and loads jieba here only for a run it does not hold."""
+    """A segmenter that answers from `done`, and loads jieba here only for a run it does not hold (kept in
+    `done`, so that the index keeps it too)."""
     from generator.search.tokens import segmenter
 
     def cut(run: str) -> list[str]:
-        return done[run] if run in done else segmenter(user_dict)(run)
+        if run not in done:
+            done[run] = segmenter(user_dict)(run)
+        return done[run]
 
     return cut
 

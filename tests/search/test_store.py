@@ -80,3 +80,24 @@ def test_page_urls_follow_the_site_settings():
     )
     assert runbook_url({"url": "", "directory_urls": False}, "web", "p", "http://h") == "http://h/runbooks/web.html#p"
     assert runbook_url({"url": "", "directory_urls": True}, "web", base="http://h/") == "http://h/runbooks/web/"
+
+
+def test_an_edit_that_adds_no_new_chinese_does_not_load_jieba(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    root = _kb(tmp_path)
+    cache = tmp_path / ".kb-cache"
+    open_store(root, cache)
+    path = root / "runbooks/web-502.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# 后端未运行\n", encoding="utf-8")  # Chinese it has seen
+    probe = (
+        "import sys; from pathlib import Path; from generator.search.store import open_store; "
+        f"o = open_store(Path({str(root)!r}), Path({str(cache)!r})); print(o.rebuilt, 'jieba' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert out.stdout.split("\n")[0] == "['runbooks/web-502.yaml'] False", out.stderr
