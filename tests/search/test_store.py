@@ -95,7 +95,9 @@ def test_an_edit_that_adds_no_new_chinese_does_not_load_jieba(tmp_path):
     path = root / "runbooks/web-502.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "# 后端未运行\n", encoding="utf-8")  # Chinese it has seen
     probe = (
-        "import sys; from pathlib import Path; from generator.search.store import open_store; "
+        "import sys; from pathlib import Path; from generator.core import parallel; "
+        "from generator.search.store import open_store; "
+        "parallel.can_fork = lambda: False; "  # whatever jieba would load, it would load in this process
         f"o = open_store(Path({str(root)!r}), Path({str(cache)!r})); print(o.rebuilt, 'jieba' in sys.modules)"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
