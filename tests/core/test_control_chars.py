@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from generator.core.load import load_file
@@ -104,8 +104,15 @@ def test_any_string_field_with_a_control_character_is_refused_there(tmp_path_fac
     value = node[loc[-1]]
     at = data.draw(st.integers(0, len(value)))
     node[loc[-1]] = value[:at] + char + value[at:]
+    text = yaml.safe_dump(doc, allow_unicode=True, width=10**6)
+    # YAML reads a raw NEL (U+0085) in some places as a line break, not as a character of the value: the
+    # value then holds no control character, and there is nothing to refuse.
+    loaded = yaml.safe_load(text)
+    for part in loc:
+        loaded = loaded[part]
+    assume(char in loaded)
     folder = tmp_path_factory.mktemp("kb")
-    result, found = _findings(yaml.safe_dump(doc, allow_unicode=True, width=10**6), folder, "rb-main.yaml")
+    result, found = _findings(text, folder, "rb-main.yaml")
     assert [f.loc for f in found] == [loc], (loc, found)
     assert describe(char) in found[0].message
     assert (found[0].line, found[0].col) == result.source.position(loc)
