@@ -30,7 +30,7 @@ from generator.core import pipeline
 from generator.core.corpus import Corpus
 from generator.core.model.common import FENCE_LANG_PATTERN, REF_PATTERN, SLUG_PATTERN
 from generator.core.model.describe import FieldDoc
-from generator.core.rules import RULES
+from generator.core.rules import RULES, walk
 from generator.outputs import site
 from generator.outputs.bundle import render_bundle
 from tests.conftest import ROOT, TODAY
@@ -206,21 +206,10 @@ def _rendered(language: str) -> dict[str, str]:
 # ---------------------------------------------------------------- the labels of a language
 
 
-def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
-    elif isinstance(value, str):
-        yield value
-
-
 def _phrases(language: str) -> set[str]:
     """Every text a label file puts on a page, as shown: Markdown read, split at its placeholders."""
     md, out = _markdown(), set()
-    for value in _strings(site.labels(language)):
+    for _, value in walk.strings(site.labels(language)):
         for fragment in PLACEHOLDER.split(value):
             parser = _Visible()
             parser.feed(md.reset().convert(fragment))

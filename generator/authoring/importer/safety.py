@@ -15,6 +15,7 @@ from generator.authoring.importer.params import declare_parameters
 from generator.authoring.importer.source import Source
 from generator.authoring.importer.text import one_line
 from generator.core.findings import Finding
+from generator.core.rules import walk
 from generator.core.rules.control_chars import FORBIDDEN
 from generator.core.rules.secrets import find_secrets
 from generator.core.values import shown_as
@@ -56,7 +57,7 @@ def sanitize(data: dict[str, Any], ctx: Context, src: Source) -> int:
     for n, line in enumerate(src.markdown.split("\n"), start=1):
         for what, _ in find_secrets(line):
             ctx.redacted.append((n, what))
-    strings = list(_strings(data))
+    strings = [text for _, text in walk.strings(data)]
     everything = (
         "\n".join(s for s in strings)
         + "\n"
@@ -82,17 +83,6 @@ def sanitize(data: dict[str, Any], ctx: Context, src: Source) -> int:
         if has_control:
             ctx.warnings.append("control characters were written as escapes (\\x1b...): check the text around them")
     return max(count, len(ctx.redacted)) if has_secret else 0
-
-
-def _strings(node: Any) -> Any:
-    if isinstance(node, dict):
-        for v in node.values():
-            yield from _strings(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _strings(v)
-    elif isinstance(node, str):
-        yield node
 
 
 def _map_strings(node: Any, fn: Any) -> None:
