@@ -22,7 +22,7 @@ import re
 import re._constants as _sre  # the regex parser's node types, to find anchors and risky nesting
 import re._parser as _sre_parse
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -58,6 +58,7 @@ FLAGS = re.IGNORECASE | re.ASCII
 # would tag almost any text ("28" must not mean ENOSPC; "errno 28" may).
 PROBES = ("", " ", "-", "0", "1", "2", "9", "28", "137", "404", "502", "2024", "a", "e", "i", "x", "I")
 MIN_ANCHOR = 3  # an anchor shorter than this filters nothing; such a pattern runs on every text
+SCAN_BUDGET = 500_000  # characters scanned in Python before the anchor regex is worth compiling
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -363,18 +364,48 @@ class Vocabulary:
                 sorted({k for b in prefixes for k in starts.get(b, ())}),
                 sorted({k for b in prefixes for k in within.get(b, ())}),
             )
-        self._anchor_rx = re.compile(_trie(self._at)) if self._at else None
+        # Anchors by their first MIN_ANCHOR characters, longest first: a short text is scanned with these.
+        self._by_head: dict[str, list[str]] = {}
+        for a in sorted(self._at, key=len, reverse=True):
+            self._by_head.setdefault(a[:MIN_ANCHOR], []).append(a)
+        self._scanned = 0  # characters scanned without the regex so far, in this process
+        self._anchor_rx: re.Pattern[str] | None = None
         self._closure = [tuple(sorted(index[r] for r in self.implied(cid))) for cid in self._ids]
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_anchor_rx": None, "_scanned": 0}  # a pickle holds no compiled regex
+
+    def _anchors_in(self, lowered: str) -> Iterator[tuple[int, str]]:
+        """(position, the longest anchor there) for every position where an anchor occurs.
+
+        Compiling the anchors' trie regex takes longer than a query takes to answer, so texts are first
+        scanned in Python, a dictionary lookup per character; once a process has scanned enough text to
+        have paid for the compilation (building an index), it compiles the regex and uses it."""
+        if self._scanned < SCAN_BUDGET:
+            self._scanned += len(lowered)
+            heads = self._by_head
+            for pos in range(len(lowered) - MIN_ANCHOR + 1):
+                for a in heads.get(lowered[pos : pos + MIN_ANCHOR], ()):
+                    if lowered.startswith(a, pos):
+                        yield pos, a
+                        break
+            return
+        if self._anchor_rx is None:
+            self._anchor_rx = re.compile(_trie(self._at))
+        search, pos = self._anchor_rx.search, 0
+        while (m := search(lowered, pos)) is not None:
+            pos = m.start()
+            yield pos, m.group()
+            pos += 1
 
     def _by_patterns(self, text: str, lowered: str) -> set[int]:
         found: set[int] = set()
         search_all = set(self._always)
         aligned = len(lowered) == len(text)  # lowercasing kept every character's place
-        if self._anchor_rx is not None:
-            search, at, pos = self._anchor_rx.search, self._at, 0
-            while (m := search(lowered, pos)) is not None:
-                here, elsewhere = at[m.group()]
-                pos = m.start()
+        if self._at:
+            at = self._at
+            for pos, anchor in self._anchors_in(lowered):
+                here, elsewhere = at[anchor]
                 for k in here:
                     pattern, i = self._patterns[k]
                     if i in found:
@@ -384,7 +415,6 @@ class Vocabulary:
                     elif compiled(pattern).match(text, pos):
                         found.add(i)
                 search_all.update(elsewhere)
-                pos += 1
         for k in search_all:
             pattern, i = self._patterns[k]
             if i not in found and compiled(pattern).search(text):

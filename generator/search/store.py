@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS sigs(entry INT, text TEXT, match TEXT, cause INT, sou
 CREATE INDEX IF NOT EXISTS sigs_entry ON sigs(entry);
 CREATE TABLE IF NOT EXISTS refs(entry INT, target TEXT);  -- an incident entry -> runbook, runbook#anchor
 CREATE TABLE IF NOT EXISTS segments(run TEXT PRIMARY KEY, tokens TEXT);  -- a Chinese run -> jieba's words
+CREATE TABLE IF NOT EXISTS lexicon(word TEXT PRIMARY KEY, freq INT) WITHOUT ROWID;  -- jieba's dictionary
 CREATE INDEX IF NOT EXISTS refs_target ON refs(target);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5({", ".join(WEIGHTS)}, tokenize="{TOKENIZE}");
 CREATE VIRTUAL TABLE IF NOT EXISTS vocab USING fts5vocab(fts, 'row');
@@ -160,14 +161,17 @@ def _update(db, root: Path, cache_dir: Path, changed: list[str], removed: list[s
     from generator.core.site_config import site_settings
     from generator.search.concepts import cached as cached_concepts
     from generator.search.entries import FIELDS, entries, tokenized
+    from generator.search.tokens import partial_segmenter
 
     user = root / USER_DICT
     user_dict = user if user.is_file() else None
     # Loading jieba's dictionary takes about as long as checking the knowledge base. Runs of Chinese segmented
-    # before are read from the index; a forked process loads jieba and segments the others meanwhile.
+    # before are read from the index; new ones are cut with the part of jieba's dictionary they need, which the
+    # index holds too. Before it does, a forked process loads jieba, segments them and hands its dictionary over.
     known = _known_segments(db, _chinese_runs(root, changed))
     missing = sorted(run for run, tokens in known.items() if tokens is None)
-    fork = missing and parallel.can_fork()
+    lexicon = _lexicon(db, missing) if missing else None
+    fork = missing and lexicon is None and parallel.can_fork()
     early = parallel.ForkedTask(_segment_runs, missing, user_dict) if fork else None
     prefix = str(root / "_")[:-1]  # root's paths, joined as strings (as discover joins them)
     wanted = {prefix + p for p in changed}
@@ -181,7 +185,11 @@ def _update(db, root: Path, cache_dir: Path, changed: list[str], removed: list[s
     docs = {Path(result.corpus.paths[d.id]).relative_to(root).as_posix(): d for d in result.corpus.documents}
     if changed:
         held = {r: t for r, t in known.items() if t is not None}
-        segmented = {**held, **(early.wait() if early else {})}
+        fresh, handed = early.wait() if early else ({}, None)
+        if lexicon is not None:
+            cut_new = partial_segmenter(*lexicon)
+            fresh = {run: cut_new(run) for run in missing}
+        segmented = {**held, **fresh}
         cut = _segmented(segmented, user_dict)
         extra = root / CONCEPTS
         vocabulary = cached_concepts(extra if extra.is_file() else None, cache_dir)
@@ -222,6 +230,11 @@ def _update(db, root: Path, cache_dir: Path, changed: list[str], removed: list[s
         if changed:
             new = {r: t for r, t in segmented.items() if r not in held}
             db.executemany("INSERT OR REPLACE INTO segments(run, tokens) VALUES (?, ?)", _segment_rows(new))
+            if handed is not None:
+                freq, total = handed
+                db.execute("DELETE FROM lexicon")
+                db.executemany("INSERT INTO lexicon(word, freq) VALUES (?, ?)", freq.items())
+                _set(db, "lexicon", [total, max(map(len, freq), default=0)])
         _set(db, "site", site_settings(root / MKDOCS_YML))
         _set(db, "site_stamp", site_stamp)
         db.execute("COMMIT")
@@ -257,12 +270,30 @@ def _known_segments(db, runs: set[str]) -> dict[str, list[str] | None]:
     return out
 
 
-def _segment_runs(runs: list[str], user_dict: Path | None) -> dict[str, list[str]]:
-    """Chinese run -> its jieba segmentation."""
-    from generator.search.tokens import segmenter
+def _segment_runs(runs: list[str], user_dict: Path | None) -> tuple[dict[str, list[str]], tuple[dict[str, int], int]]:
+    """Chinese run -> its jieba segmentation; and jieba's dictionary, for the index to keep."""
+    from generator.search.tokens import dictionary, segmenter
 
     cut = segmenter(user_dict)
-    return {run: cut(run) for run in runs}
+    return {run: cut(run) for run in runs}, dictionary(user_dict)
+
+
+def _lexicon(db, runs: list[str]) -> tuple[dict[str, int], int] | None:
+    """The entries of jieba's dictionary (as the index holds it) that segmenting the runs looks up, and
+    the dictionary's total; None if the index holds no dictionary yet."""
+    from generator.search.tokens import substrings
+
+    held = _meta(db, "lexicon")
+    if held is None:
+        return None
+    total, longest = held
+    wanted = list(set().union(*(substrings(run, longest) for run in runs)))
+    freq: dict[str, int] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        freq.update(db.execute(f"SELECT word, freq FROM lexicon WHERE word IN ({marks})", chunk))
+    return freq, total
 
 
 def _segment_rows(done: dict[str, list[str]]):

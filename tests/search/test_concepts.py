@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import random
 import re
 import string
@@ -186,6 +188,7 @@ def test_text_whose_lowercase_has_another_length_is_still_matched():
 
 
 _ALPHABET = string.printable + "磁盘空间不足退出码内存İßKſ─│…，。"
+_ANCHORS = sorted(vocab()._at)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -204,6 +207,25 @@ def test_tag_never_raises_and_agrees_with_brute_force(parts):
     tags = v.tag(text)
     assert set(v.matches(text)) <= set(tags)
     assert v.matches(text) == brute_matches(v, text)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.text(alphabet=_ALPHABET, max_size=200), st.sampled_from(_ANCHORS)), max_size=10))
+def test_scanning_for_anchors_finds_what_the_anchor_regex_finds(parts):
+    text = "".join(parts).lower()
+    scanning, compiled_ = copy.copy(vocab()), copy.copy(vocab())
+    scanning._scanned, compiled_._scanned = 0, concepts.SCAN_BUDGET
+    assert list(scanning._anchors_in(text)) == list(compiled_._anchors_in(text))
+
+
+def test_a_pickled_vocabulary_holds_no_compiled_regex_and_tags_the_same():
+    v = copy.copy(vocab())
+    v._scanned = concepts.SCAN_BUDGET
+    v.tag("x")  # compiles the anchor regex
+    again = pickle.loads(pickle.dumps(v))
+    assert again._anchor_rx is None and again._scanned == 0
+    text = "connect() failed (111: Connection refused) while connecting to upstream; 磁盘空间不足"
+    assert again.tag(text) == v.tag(text)
 
 
 @pytest.mark.slow  # thousands of generated texts

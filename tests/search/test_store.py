@@ -103,3 +103,33 @@ def test_an_edit_that_adds_no_new_chinese_does_not_load_jieba(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
     assert out.stdout.split("\n")[0] == "['runbooks/web-502.yaml'] False", out.stderr
+
+
+def test_an_edit_that_adds_new_chinese_segments_it_from_the_indexs_dictionary_as_jieba_does(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from generator.search.tokens import segmenter
+    from tests.conftest import ROOT
+
+    root = _kb(tmp_path)
+    cache = tmp_path / ".kb-cache"
+    open_store(root, cache).db.close()  # the first build loads jieba (in a fork) and keeps its dictionary
+    new = "值班同学反馈网关偶发性抖动超时"
+    path = root / "runbooks/web-502.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + f"# {new}\n", encoding="utf-8")
+    probe = (
+        "from pathlib import Path; from generator.core import parallel; from generator.search import tokens; "
+        "from generator.search.store import open_store; "
+        "parallel.can_fork = lambda: False; "  # whatever jieba would load, it would load in this process
+        f"o = open_store(Path({str(root)!r}), Path({str(cache)!r})); "
+        f"print(o.rebuilt, tokens._tokenizer.cache_info().currsize); "
+        f"print(o.db.execute('SELECT tokens FROM segments WHERE run = ?', ({new!r},)).fetchone()[0])"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    lines = out.stdout.split("\n")
+    assert lines[0] == "['runbooks/web-502.yaml'] 0", out.stderr  # the whole dictionary was not loaded
+    user_dict = root / "search/ops-terms.txt"
+    assert lines[1].split(" ") == segmenter(user_dict if user_dict.is_file() else None)(new)
