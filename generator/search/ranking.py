@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 
 from generator.search.store import FIELDS, WEIGHTS
-from generator.search.tokens import CJK, query_tokens, words
+from generator.search.tokens import CJK, query_tokens, stem, words
 
 CANDIDATES = 60
 MIN_SIGNATURE = 8  # characters: a shorter signature ("502") is a hint, not an answer on its own
@@ -29,6 +29,9 @@ MAX_QUERY_TOKENS = 256
 BROAD_CONCEPT = 0.25  # share of entries
 RELATIVE_FLOOR = 0.4  # of the best answer's score
 CONCEPT_BONUS = 1.0  # per error concept the text and the entry share (two at most)
+NAME_FLOOR = 0.3
+NAME_SPREAD = 1.0
+MENTIONED_NAME = 0.75  # the bonus for a known name the entry mentions, not its own (1.5)
 CAUSE_SIGNATURE = 0.8  # the weight of a signature only a cause of the problem has
 PATTERNS_SECONDS = 2.0  # all regex signatures of one question together
 # A past incident informs, the runbook problem it links to is what to act on; a reference row is short, so
@@ -89,6 +92,8 @@ class Query:
         self.tokens = self._tokens()
         # The text's English words as written (tokens are stems): a service is named by its exact name.
         self.words = list(dict.fromkeys(run for run, chinese in words(text) if not chinese))
+        # Those the knowledge base knows as a service, tag or alert of some document, with their stems.
+        self.known = {w: stem(w) for w in self.words if self._df(w, "entities")}
         # Each word's translations that the index holds: they find and cover what the word means.
         self.alternatives = {
             t: [alt for alt in self.translations.get(t, ()) if all(self._df(x) for x in alt)] for t in self.tokens
@@ -98,6 +103,11 @@ class Query:
         self.cover = [t for t in self.tokens if not any(t != u and t in u for u in self.tokens)]
         # A concept that tags a large share of the entries says little on its own.
         self.broad = {c for c in self.concepts if self._concept_df(c) > BROAD_CONCEPT * self.n}
+
+    def name_weight(self, word: str) -> float:
+        """How much naming this service or tag says: less for one that many entries' text mentions."""
+        df = self._df(stem(word))
+        return min(1.0, max(NAME_FLOOR, 1.0 - df / (NAME_SPREAD * self.n)))
 
     def _concept_df(self, concept: str) -> int:
         return self._df(concept, "concepts") + self._df(concept, "side_concepts")
@@ -233,6 +243,8 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
     # one half again where the knowledge base has the specific one the text names.
     weights = sorted(((1.0 if c in about else 0.5) * (0.5 if c in q.general else 1.0) for c in shared), reverse=True)
     named = [w for w in q.words if w in entities]
+    # A known name the entry's own text mentions ("pod" in a problem of a runbook not tagged pod) says less.
+    mentioned_names = [w for w, st in q.known.items() if w not in entities and st in entry_tokens]
     services = [t for t in named if t in {s.lower() for s in hit.data.get("services", [])}]
     matched = [t for t in q.cover if t in entry_tokens or any(entry_tokens.issuperset(a) for a in q.alternatives[t])]
     total = sum(q.idf(t) for t in q.cover) or 1.0
@@ -259,6 +271,8 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
         hit.reasons.append("concept: " + ", ".join(q.describe(c) for c in shared))
     if named:
         hit.reasons.append("names: " + ", ".join(named))
+    elif mentioned_names:
+        hit.reasons.append("mentions: " + ", ".join(mentioned_names))
     if matched:
         hit.reasons.append("words: " + ", ".join(matched[:12]))
     # A problem's own signature says the text is that problem; a cause's alone, that it is one way into it.
@@ -266,7 +280,8 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
     hit.score += (
         min(hit.signature_chars / 20, 2.5) * (1.0 if own else CAUSE_SIGNATURE)
         + CONCEPT_BONUS * sum(weights[:2])
-        + 1.5 * bool(named)
+        + 1.5 * max((q.name_weight(w) for w in named), default=0.0)
+        + MENTIONED_NAME * bool(mentioned_names and not named)
     )
     hit.score += coverage
     hit.score *= KIND_WEIGHT.get(hit.kind, 1.0)

@@ -293,3 +293,29 @@ def test_the_service_named_with_a_few_of_its_words_is_an_answer(tmp_path):
     )
     assert _diagnose(engine, text) == []  # a few shared words alone are not enough
     assert _first(_diagnose(engine, f"kafka {text}")) == "kafka-size#p"
+
+
+def test_a_known_name_the_entry_mentions_counts_though_it_is_not_the_entrys_own(tmp_path):
+    engine = _kb(
+        tmp_path,
+        {
+            "restarts": "    title: Container keeps restarting\n    symptoms: [the restart count climbs]\n",
+            "limits": "    title: Killed over its memory limit\n    symptoms: [the pod is killed when memory passes its limit]\n",
+        },
+        "[pod]",
+    )
+    (tmp_path / "runbooks/limits.yaml").write_text(
+        (tmp_path / "runbooks/limits.yaml").read_text(encoding="utf-8").replace("[pod]", "[memory-limits]")
+    )
+    engine = Engine.open(tmp_path, tmp_path / "cache")
+    hits = _diagnose(engine, "pod killed over memory limit")
+    assert _first(hits) == "limits#p" and "mentions: pod" in hits[0].reasons
+
+
+def test_a_name_that_many_entries_mention_says_less(tmp_path):
+    from generator.search import ranking
+
+    engine = _kb(tmp_path, {"web-down": "    title: Site down\n    symptoms: [the web server returns 502]\n"})
+    q = ranking.Query(engine.opened.db, "web 502", lambda text: [], str)
+    assert q.name_weight("web") < 1.0 == q.name_weight("postgres")
+    assert q.name_weight("web") >= ranking.NAME_FLOOR
