@@ -300,12 +300,14 @@ def test_a_known_name_the_entry_mentions_counts_though_it_is_not_the_entrys_own(
         tmp_path,
         {
             "restarts": "    title: Container keeps restarting\n    symptoms: [the restart count climbs]\n",
-            "limits": "    title: Killed over its memory limit\n    symptoms: [the pod is killed when memory passes its limit]\n",
+            "limits": "    title: Killed over its memory limit\n"
+            "    symptoms: [the pod is killed when memory passes its limit]\n",
         },
         "[pod]",
     )
     (tmp_path / "runbooks/limits.yaml").write_text(
-        (tmp_path / "runbooks/limits.yaml").read_text(encoding="utf-8").replace("[pod]", "[memory-limits]")
+        (tmp_path / "runbooks/limits.yaml").read_text(encoding="utf-8").replace("[pod]", "[memory-limits]"),
+        encoding="utf-8",
     )
     engine = Engine.open(tmp_path, tmp_path / "cache")
     hits = _diagnose(engine, "pod killed over memory limit")
