@@ -330,6 +330,7 @@ class Vocabulary:
     def __init__(self, concepts: dict[str, Concept]):
         self.concepts = concepts
         self._translations: dict[str, tuple[tuple[str, ...], ...]] | None = None
+        self._aliases: dict[str, tuple[str, ...]] | None = None
         self._ids = list(concepts)
         index = {cid: i for i, cid in enumerate(self._ids)}
         self._patterns: list[tuple[str, int]] = []  # (regex, index of its concept)
@@ -456,6 +457,15 @@ class Vocabulary:
             self._translations = translations()
         return self._translations
 
+    @property
+    def aliases(self) -> dict[str, tuple[str, ...]]:
+        """The glossary's technology name -> its other names, read once and pickled with the concepts."""
+        if self._aliases is None:
+            from generator.search.glossary import aliases
+
+            self._aliases = aliases()
+        return self._aliases
+
     def implied(self, concept_id: str) -> set[str]:
         """The concept and every concept it implies through `related`, transitively (cycles are fine)."""
         seen = {concept_id}
@@ -516,7 +526,7 @@ def _cached(extra: Path | None, cache_dir: Path) -> Vocabulary:
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
         pass
     vocabulary = load(extra)
-    vocabulary.translations  # noqa: B018 -- read now, so that the pickle holds it
+    vocabulary.translations, vocabulary.aliases  # noqa: B018 -- read now, so that the pickle holds them
     try:
         from generator.core.fsio import write_file
 

@@ -56,5 +56,13 @@ class Engine:
             return m.group(0) if m else None
 
         return ranking.answer(
-            self.opened.db, text, limit, vocabulary.tag, describe, search, vocabulary.implied, vocabulary.translations
+            self.opened.db,
+            text,
+            limit,
+            vocabulary.tag,
+            describe,
+            search,
+            vocabulary.implied,
+            vocabulary.translations,
+            vocabulary.aliases,
         )

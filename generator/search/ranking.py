@@ -78,7 +78,9 @@ class _Known:
 
 
 class Query:
-    def __init__(self, db: sqlite3.Connection, text: str, tag, describe, implied=lambda c: {c}, translations=None):
+    def __init__(
+        self, db: sqlite3.Connection, text: str, tag, describe, implied=lambda c: {c}, translations=None, aliases=None
+    ):
         self.db, self.text = db, text
         self.translations = translations or {}  # glossary word -> its translations, as index tokens
         self.folded = text.casefold()
@@ -90,8 +92,11 @@ class Query:
         self.general = {c for d in self.concepts if self._concept_df(d) for c in implied(d) if c != d}
         self.describe = describe  # concept id -> a short label for the reasons
         self.tokens = self._tokens()
-        # The text's English words as written (tokens are stems): a service is named by its exact name.
-        self.words = list(dict.fromkeys(run for run, chinese in words(text) if not chinese))
+        # The text's English words as written (tokens are stems): a service is named by its exact name, or
+        # by another name of the same technology (pg, postgres, postgresql).
+        written = [run for run, chinese in words(text) if not chinese]
+        aliases = aliases or {}
+        self.words = list(dict.fromkeys([*written, *(a for w in written for a in aliases.get(w, ()))]))
         # Those the knowledge base knows as a service, tag or alert of some document, with their stems.
         self.known = {w: stem(w) for w in self.words if self._df(w, "entities")}
         # Each word's translations that the index holds: they find and cover what the word means.
@@ -158,9 +163,17 @@ class Query:
 
 
 def answer(
-    db: sqlite3.Connection, text: str, limit: int, tag, describe, timeout, implied=lambda c: {c}, translations=None
+    db: sqlite3.Connection,
+    text: str,
+    limit: int,
+    tag,
+    describe,
+    timeout,
+    implied=lambda c: {c},
+    translations=None,
+    aliases=None,
 ) -> Answer:
-    q = Query(db, text, tag, describe, implied, translations)
+    q = Query(db, text, tag, describe, implied, translations, aliases)
     scores = dict(q.candidates())
     evidence = _signatures(db, text, q.folded, timeout)
     if len(evidence) > CANDIDATES:  # a common signature in many documents: judge the most specific only

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.search.glossary import GlossaryError, parse, translations
+from generator.search.glossary import GlossaryError, aliases, parse, parse_aliases, translations
 
 
 def test_the_shipped_glossary_maps_each_word_both_ways():
@@ -27,3 +27,14 @@ def test_the_shipped_glossary_maps_each_word_both_ways():
 def test_a_malformed_glossary_says_which_entry(entries, message):
     with pytest.raises(GlossaryError, match=message):
         parse(entries)
+
+
+def test_aliases_name_a_technology_each_way_and_match_as_words():
+    assert "postgresql" in aliases()["pg"] and "pg" in aliases()["postgresql"]
+    assert ("postgresql",) in translations()["pg"] and ("pg",) in translations()["postgr"]  # stems, as indexed
+
+
+@pytest.mark.parametrize("groups", ["pg", [["pg"]], [["pg", "postgres sql"]], [["pg", "数据库"]], [[]]])
+def test_a_malformed_alias_group_says_which(groups):
+    with pytest.raises(GlossaryError, match="alias group 1"):
+        parse_aliases(groups)

@@ -321,3 +321,13 @@ def test_a_name_that_many_entries_mention_says_less(tmp_path):
     q = ranking.Query(engine.opened.db, "web 502", lambda text: [], str)
     assert q.name_weight("web") < 1.0 == q.name_weight("postgres")
     assert q.name_weight("web") >= ranking.NAME_FLOOR
+
+
+def test_another_name_of_a_technology_names_its_service(tmp_path):
+    engine = _kb(
+        tmp_path,
+        {"pg-conns": "    title: Too many clients\n    symptoms: [new sessions are refused]\n"},
+        "[postgresql]",
+    )
+    hit = _diagnose(engine, "pg refuses new sessions")[0]
+    assert _first([hit]) == "pg-conns#p" and "names: postgresql" in hit.reasons
