@@ -32,6 +32,7 @@ CONCEPT_BONUS = 1.0  # per error concept the text and the entry share (two at mo
 NAME_FLOOR = 0.3
 NAME_SPREAD = 1.0
 MENTIONED_NAME = 0.75  # the bonus for a known name the entry mentions, not its own (1.5)
+GENERAL_WEIGHT = 0.5  # of a concept or signature that names only the general case of the text's specific one
 CAUSE_SIGNATURE = 0.8  # the weight of a signature only a cause of the problem has
 PATTERNS_SECONDS = 2.0  # all regex signatures of one question together
 # A past incident informs, the runbook problem it links to is what to act on; a reference row is short, so
@@ -85,6 +86,7 @@ class Query:
         self.translations = translations or {}  # glossary word -> its translations, as index tokens
         self.folded = text.casefold()
         self.n = db.execute("SELECT count(*) FROM entries").fetchone()[0] or 1
+        self.tag = tag
         self.concepts = tag(text)
         # A concept another of the text's concepts implies is the general case of it ("certificate verify
         # failed" for "hostname mismatch"): where the knowledge base has the specific one, sharing only the
@@ -254,7 +256,9 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
     shared = [c for c in q.concepts if c in about or c in mentioned]
     # A concept the entry is about weighs fully; one it only mentions (a cause among others) half; a general
     # one half again where the knowledge base has the specific one the text names.
-    weights = sorted(((1.0 if c in about else 0.5) * (0.5 if c in q.general else 1.0) for c in shared), reverse=True)
+    weights = sorted(
+        ((1.0 if c in about else 0.5) * (GENERAL_WEIGHT if c in q.general else 1.0) for c in shared), reverse=True
+    )
     named = [w for w in q.words if w in entities]
     # A known name the entry's own text mentions ("pod" in a problem of a runbook not tagged pod) says less.
     mentioned_names = [w for w, st in q.known.items() if w not in entities and st in entry_tokens]
@@ -263,6 +267,7 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
     total = sum(q.idf(t) for t in q.cover) or 1.0
     coverage = sum(q.idf(t) for t in matched) / total
     causes = hit.data.get("causes", [])
+    signature_weight = 0.0
     for sig, match, cause, source, shown in sigs:
         where = []
         if 0 <= cause < len(causes):
@@ -273,7 +278,12 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
         label = f'error signature "{sig}"' if match == "exact" else f'pattern /{sig}/ matched "{shown[:120]}"'
         hit.reasons.append(label + (f" ({'; '.join(where)})" if where else ""))
         whole = match == "exact" and sig.casefold() == q.folded.strip()  # typed exactly the signature
-        hit.signature_chars += (len(sig) * (3 if whole else 1)) if match == "exact" else min(len(shown), 40)
+        chars = (len(sig) * (3 if whole else 1)) if match == "exact" else min(len(shown), 40)
+        hit.signature_chars += chars
+        # A signature that names only the general case of what the text names ("CERTIFICATE_VERIFY_FAILED" for
+        # a hostname mismatch) weighs as a general concept does.
+        general = q.general and set(named_by := q.tag(shown)) and set(named_by) <= q.general
+        signature_weight += chars * (GENERAL_WEIGHT if general else 1.0)
     if sigs:
         hit.tier = "exact" if any(s[1] == "exact" for s in sigs) else "pattern"
     elif shared:
@@ -291,7 +301,7 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
     # A problem's own signature says the text is that problem; a cause's alone, that it is one way into it.
     own = any(s[2] < 0 for s in sigs) or not sigs
     hit.score += (
-        min(hit.signature_chars / 20, 2.5) * (1.0 if own else CAUSE_SIGNATURE)
+        min(signature_weight / 20, 2.5) * (1.0 if own else CAUSE_SIGNATURE)
         + CONCEPT_BONUS * sum(weights[:2])
         + 1.5 * max((q.name_weight(w) for w in named), default=0.0)
         + MENTIONED_NAME * bool(mentioned_names and not named)

@@ -331,3 +331,17 @@ def test_another_name_of_a_technology_names_its_service(tmp_path):
     )
     hit = _diagnose(engine, "pg refuses new sessions")[0]
     assert _first([hit]) == "pg-conns#p" and "names: postgresql" in hit.reasons
+
+
+def test_a_signature_that_names_only_the_general_case_weighs_less_than_the_specific_concept(tmp_path):
+    engine = _kb(
+        tmp_path,
+        {
+            "ca": "    title: Unknown certificate authority\n    signatures: [{text: CERTIFICATE_VERIFY_FAILED}]\n"
+            "    symptoms: [the issuer is not trusted]\n",
+            "names": "    title: Hostname mismatch\n    symptoms: [the certificate does not cover the name asked for]\n",
+        },
+    )
+    text = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid"
+    assert _first(_diagnose(engine, text)) == "names#p"
+    assert _first(_diagnose(engine, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")) == "ca#p"
