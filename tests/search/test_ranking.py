@@ -339,7 +339,7 @@ def test_a_signature_that_names_only_the_general_case_weighs_less_than_the_speci
         {
             "ca": "    title: Unknown certificate authority\n    signatures: [{text: CERTIFICATE_VERIFY_FAILED}]\n"
             "    symptoms: [the issuer is not trusted]\n",
-            "names": "    title: Hostname mismatch\n    symptoms: [the certificate does not cover the name asked for]\n",
+            "names": "    title: Hostname mismatch\n    symptoms: [the certificate does not cover the name]\n",
         },
     )
     text = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid"
