@@ -5,7 +5,8 @@
 Generates N runbooks (about 3 KB each, Chinese text), then times, in one run:
   - kb diagnose, cold (builds the index in .kb-cache/)
   - kb diagnose and kb search, warm (nothing changed: the index is read, not rebuilt)
-  - kb diagnose after one file was edited (only that file is read again)
+  - kb diagnose after one file was edited (only that file is read again), five times over: with words
+    the index has seen, and with Chinese it has not (which must be segmented); median and worst
   - grep -rF for the same error text over the same files (the peer: what people do without an index)
 Warm figures are the median of several runs. Targets at 10,000 documents, as whole processes: a warm
 `kb diagnose` under 0.3 s, and one edited file re-indexed (the whole `kb diagnose` after the edit)
@@ -29,6 +30,8 @@ BIN = Path(sys.executable).parent
 ERROR = "OSError: Address already in use"
 QUERY = "端口被占用 502"
 REPEAT = 5
+# Chinese words no generated runbook holds, one per edit: each edit brings a run the index must segment.
+NEW_WORDS = ("趴窝", "宕掉", "罢工", "歇菜", "掉链子")
 
 
 def run(cmd: list[str], cwd: Path) -> float:
@@ -62,26 +65,32 @@ def main() -> None:
     cold = run(diagnose, work)
     warm_diagnose = median(diagnose, work)
     warm_search = median(search, work)
-    edited = files[len(files) // 2]
-    edited.write_text(edited.read_text(encoding="utf-8").replace("服务无法启动", "服务启动失败"), encoding="utf-8")
-    after_edit = run(diagnose, work)
+    seen, unseen = [], []
+    for word in NEW_WORDS:
+        for new, times in (("服务启动失败", seen), (f"服务又{word}了", unseen)):
+            edited = files[len(files) // 3 + len(seen) + len(unseen)]
+            text = edited.read_text(encoding="utf-8")
+            edited.write_text(text.replace("服务无法启动", new), encoding="utf-8")
+            times.append(run(diagnose, work))
     grep = median(["grep", "-rlF", ERROR, "runbooks"], work)
     rg = median(["rg", "-lF", ERROR, "runbooks"], work) if shutil.which("rg") else None
 
     rows = [
         ("kb diagnose, cold (builds the index)", cold),
-        ("kb diagnose, after editing one file", after_edit),
+        ("kb diagnose, after one edit, seen words (median)", statistics.median(seen)),
+        ("kb diagnose, after one edit, new Chinese (median)", statistics.median(unseen)),
+        ("kb diagnose, after one edit, worst of all ten", max(seen + unseen)),
         ("kb diagnose, warm (median)", warm_diagnose),
         ("kb search, warm (median)", warm_search),
         ("grep -rlF, same error text (median)", grep),
     ]
     if rg is not None:
         rows.append(("rg -lF, same error text (median)", rg))
-    print(f"{'command':42} {'seconds':>8}")
+    print(f"{'command':50} {'seconds':>8}")
     for name, secs in rows:
-        print(f"{name:42} {secs:8.3f}")
+        print(f"{name:50} {secs:8.3f}")
     print(f"\nkb diagnose warm / grep: {warm_diagnose / grep:.2f}   (target: warm < 0.3 s)")
-    print(f"kb diagnose after one edit: {after_edit:.3f} s   (target: < 1 s)")
+    print(f"kb diagnose after one edit: {max(seen + unseen):.3f} s at worst   (target: < 1 s)")
     print(f"kb search warm / grep:   {warm_search / grep:.2f}")
     if not args.keep:
         shutil.rmtree(work)
