@@ -92,6 +92,12 @@ class Query:
         # failed" for "hostname mismatch"): where the knowledge base has the specific one, sharing only the
         # general one says less. Where it has not, the general one is the bridge (ENOSPC -> disk full).
         self.general = {c for d in self.concepts if self._concept_df(d) for c in implied(d) if c != d}
+        # A concept the text names that no entry shares (a product the knowledge base does not cover, like
+        # RabbitMQ's ACCESS_REFUSED) still leads to the general concepts it implies, for ranking; but what
+        # only it implies is not evidence enough for an answer.
+        direct = set(tag(text, related=False))
+        unknown = {d for d in direct if not self._concept_df(d)}
+        self.bridged = {c for d in unknown for c in implied(d)} - direct - unknown
         self.describe = describe  # concept id -> a short label for the reasons
         self.tokens = self._tokens()
         # The text's English words as written (tokens are stems): a service is named by its exact name, or
@@ -311,7 +317,7 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
     hit.confident = (
         hit.signature_chars >= MIN_SIGNATURE
         or (hit.signature_chars > 0 and bool(named))  # a short signature ("errored") of the service named
-        or any(c not in q.broad for c in shared)
+        or any(c not in q.broad and c not in q.bridged for c in shared)
         or (bool(shared) and coverage >= MIN_COVERAGE_WITH_EVIDENCE)
         or (bool(named) and coverage >= MIN_COVERAGE_WITH_EVIDENCE and len(matched) >= 2)
         # The service itself named (not one of its tags), with a few of its words: "kafka ... message larger".

@@ -318,7 +318,7 @@ def test_a_name_that_many_entries_mention_says_less(tmp_path):
     from generator.search import ranking
 
     engine = _kb(tmp_path, {"web-down": "    title: Site down\n    symptoms: [the web server returns 502]\n"})
-    q = ranking.Query(engine.opened.db, "web 502", lambda text: [], str)
+    q = ranking.Query(engine.opened.db, "web 502", lambda text, related=True: [], str)
     assert q.name_weight("web") < 1.0 == q.name_weight("postgres")
     assert q.name_weight("web") >= ranking.NAME_FLOOR
 
@@ -345,3 +345,15 @@ def test_a_signature_that_names_only_the_general_case_weighs_less_than_the_speci
     text = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid"
     assert _first(_diagnose(engine, text)) == "names#p"
     assert _first(_diagnose(engine, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")) == "ca#p"
+
+
+def test_a_product_the_knowledge_base_does_not_cover_is_no_answer_through_the_general_concept(tmp_path):
+    disk = "    title: Disk full\n    symptoms: [the disk is full and writes fail]\n"
+    text = "[WARN ][o.e.c.r.a.DiskThresholdMonitor] [es-3] flood stage disk watermark [95%] exceeded on [es-3]"
+    (tmp_path / "without").mkdir(), (tmp_path / "with").mkdir()
+    engine = _kb(tmp_path / "without", {"disk": disk})
+    answer = engine.ask(text, 5)
+    assert answer.hits == [] and _first(answer.nearest) == "disk#p"  # ranked near, but not an answer
+    es = "    title: Index blocked read-only\n    symptoms: [flood stage watermark exceeded, indices read-only]\n"
+    engine = _kb(tmp_path / "with", {"disk": disk, "es": es})
+    assert _first(_diagnose(engine, text)) == "es#p"
