@@ -22,6 +22,7 @@ import re
 import re._constants as _sre  # the regex parser's node types, to find anchors and risky nesting
 import re._parser as _sre_parse
 import typing
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -58,6 +59,7 @@ FLAGS = re.IGNORECASE | re.ASCII
 # would tag almost any text ("28" must not mean ENOSPC; "errno 28" may).
 PROBES = ("", " ", "-", "0", "1", "2", "9", "28", "137", "404", "502", "2024", "a", "e", "i", "x", "I")
 MIN_ANCHOR = 3  # an anchor shorter than this filters nothing; such a pattern runs on every text
+UMBRELLA = 6  # concepts implying one make it an umbrella
 SCAN_BUDGET = 500_000  # characters scanned in Python before the anchor regex is worth compiling
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -372,6 +374,9 @@ class Vocabulary:
         self._scanned = 0  # characters scanned without the regex so far, in this process
         self._anchor_rx: re.Pattern[str] | None = None
         self._closure = [tuple(sorted(index[r] for r in self.implied(cid))) for cid in self._ids]
+        # Umbrella concepts: the general case of many others (permission denied, memory exhausted).
+        implying = Counter(self._ids[j] for i, closure in enumerate(self._closure) for j in closure if j != i)
+        self.umbrellas = frozenset(c for c, n in implying.items() if n >= UMBRELLA)
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_anchor_rx": None, "_scanned": 0}  # a pickle holds no compiled regex

@@ -55,14 +55,4 @@ class Engine:
                 return None
             return m.group(0) if m else None
 
-        return ranking.answer(
-            self.opened.db,
-            text,
-            limit,
-            vocabulary.tag,
-            describe,
-            search,
-            vocabulary.implied,
-            vocabulary.translations,
-            vocabulary.aliases,
-        )
+        return ranking.answer(self.opened.db, text, limit, vocabulary, describe, search)

@@ -25,6 +25,7 @@ MIN_SIGNATURE = 8  # characters: a shorter signature ("502") is a hint, not an a
 MIN_COVERAGE = 0.5  # share of the text's information (idf) an entry must hold to answer on words alone
 MIN_COVERAGE_WITH_EVIDENCE = 0.25
 MIN_COVERAGE_WITH_SERVICE = 0.1
+MIN_COVERAGE_WITH_UMBRELLA = 0.1
 MAX_QUERY_TOKENS = 256
 BROAD_CONCEPT = 0.25  # share of entries
 RELATIVE_FLOOR = 0.4  # of the best answer's score
@@ -79,15 +80,19 @@ class _Known:
 
 
 class Query:
-    def __init__(
-        self, db: sqlite3.Connection, text: str, tag, describe, implied=lambda c: {c}, translations=None, aliases=None
-    ):
+    """A text asked of the index, with what the vocabulary (a concepts.Vocabulary) says of it."""
+
+    def __init__(self, db: sqlite3.Connection, text: str, vocabulary, describe=str):
         self.db, self.text = db, text
-        self.translations = translations or {}  # glossary word -> its translations, as index tokens
+        self.translations = vocabulary.translations  # glossary word -> its translations, as index tokens
         self.folded = text.casefold()
         self.n = db.execute("SELECT count(*) FROM entries").fetchone()[0] or 1
-        self.tag = tag
+        self.tag = tag = vocabulary.tag
+        implied = vocabulary.implied
         self.concepts = tag(text)
+        # A concept that many others imply (permission denied, memory exhausted) is an umbrella: it alone
+        # is evidence only with some of the text's words, or any text that says "access denied" would find it.
+        self.umbrellas = vocabulary.umbrellas
         # A concept another of the text's concepts implies is the general case of it ("certificate verify
         # failed" for "hostname mismatch"): where the knowledge base has the specific one, sharing only the
         # general one says less. Where it has not, the general one is the bridge (ENOSPC -> disk full).
@@ -103,7 +108,7 @@ class Query:
         # The text's English words as written (tokens are stems): a service is named by its exact name, or
         # by another name of the same technology (pg, postgres, postgresql).
         written = [run for run, chinese in words(text) if not chinese]
-        aliases = aliases or {}
+        aliases = vocabulary.aliases
         self.words = list(dict.fromkeys([*written, *(a for w in written for a in aliases.get(w, ()))]))
         # Those the knowledge base knows as a service, tag or alert of some document, with their stems.
         self.known = {w: stem(w) for w in self.words if self._df(w, "entities")}
@@ -170,18 +175,8 @@ class Query:
         return [(rowid, -score) for rowid, score in rows]
 
 
-def answer(
-    db: sqlite3.Connection,
-    text: str,
-    limit: int,
-    tag,
-    describe,
-    timeout,
-    implied=lambda c: {c},
-    translations=None,
-    aliases=None,
-) -> Answer:
-    q = Query(db, text, tag, describe, implied, translations, aliases)
+def answer(db: sqlite3.Connection, text: str, limit: int, vocabulary, describe, timeout) -> Answer:
+    q = Query(db, text, vocabulary, describe)
     scores = dict(q.candidates())
     evidence = _signatures(db, text, q.folded, timeout)
     if len(evidence) > CANDIDATES:  # a common signature in many documents: judge the most specific only
@@ -317,7 +312,10 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
     hit.confident = (
         hit.signature_chars >= MIN_SIGNATURE
         or (hit.signature_chars > 0 and bool(named))  # a short signature ("errored") of the service named
-        or any(c not in q.broad and c not in q.bridged for c in shared)
+        or any(
+            c not in q.broad and c not in q.bridged and (c not in q.umbrellas or coverage >= MIN_COVERAGE_WITH_UMBRELLA)
+            for c in shared
+        )
         or (bool(shared) and coverage >= MIN_COVERAGE_WITH_EVIDENCE)
         or (bool(named) and coverage >= MIN_COVERAGE_WITH_EVIDENCE and len(matched) >= 2)
         # The service itself named (not one of its tags), with a few of its words: "kafka ... message larger".

@@ -219,7 +219,7 @@ def test_a_general_concept_weighs_less_only_where_the_knowledge_base_has_the_spe
     vocabulary = default()
 
     def general(engine, text):
-        return ranking.Query(engine.opened.db, text, vocabulary.tag, str, vocabulary.implied).general
+        return ranking.Query(engine.opened.db, text, vocabulary).general
 
     problem = (
         "    title: The certificate does not cover the host name (hostname mismatch)\n    symptoms: [clients fail]\n"
@@ -318,7 +318,7 @@ def test_a_name_that_many_entries_mention_says_less(tmp_path):
     from generator.search import ranking
 
     engine = _kb(tmp_path, {"web-down": "    title: Site down\n    symptoms: [the web server returns 502]\n"})
-    q = ranking.Query(engine.opened.db, "web 502", lambda text, related=True: [], str)
+    q = ranking.Query(engine.opened.db, "web 502", engine._vocabulary())
     assert q.name_weight("web") < 1.0 == q.name_weight("postgres")
     assert q.name_weight("web") >= ranking.NAME_FLOOR
 
@@ -357,3 +357,14 @@ def test_a_product_the_knowledge_base_does_not_cover_is_no_answer_through_the_ge
     es = "    title: Index blocked read-only\n    symptoms: [flood stage watermark exceeded, indices read-only]\n"
     engine = _kb(tmp_path / "with", {"disk": disk, "es": es})
     assert _first(_diagnose(engine, text)) == "es#p"
+
+
+def test_an_umbrella_concept_alone_needs_some_of_the_texts_words(tmp_path):
+    from generator.search.concepts import default
+
+    assert {"permission-denied", "memory-exhausted"} <= default().umbrellas
+    engine = _kb(tmp_path, {"files": "    title: Permission denied on files\n    symptoms: [a process cannot write]\n"})
+    text = "quota-gateway replied: Access denied for tenant acme-7 (request 51b2, shard eu-4)"
+    answer = engine.ask(text, 5)
+    assert answer.hits == [] and _first(answer.nearest) == "files#p"
+    assert _first(_diagnose(engine, "open(/srv/out.csv): Permission denied")) == "files#p"
