@@ -30,8 +30,10 @@ MAX_QUERY_TOKENS = 256
 BROAD_CONCEPT = 0.25  # share of entries
 RELATIVE_FLOOR = 0.4  # of the best answer's score
 CONCEPT_BONUS = 1.0  # per error concept the text and the entry share (two at most)
+# A name's bonus shrinks with the share of entries whose text holds it: to nothing at half of them, but
+# never below NAME_FLOOR of the whole.
 NAME_FLOOR = 0.3
-NAME_SPREAD = 1.0
+NAME_SPREAD = 0.5
 MENTIONED_NAME = 0.75  # the bonus for a known name the entry mentions, not its own (1.5)
 GENERAL_WEIGHT = 0.5  # of a concept or signature that names only the general case of the text's specific one
 CAUSE_SIGNATURE = 0.8  # the weight of a signature only a cause of the problem has
@@ -283,8 +285,8 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
         hit.signature_chars += chars
         # A signature that names only the general case of what the text names ("CERTIFICATE_VERIFY_FAILED" for
         # a hostname mismatch) weighs as a general concept does.
-        general = q.general and set(named_by := q.tag(shown)) and set(named_by) <= q.general
-        signature_weight += chars * (GENERAL_WEIGHT if general else 1.0)
+        named_by = set(q.tag(shown)) if q.general else set()
+        signature_weight += chars * (GENERAL_WEIGHT if named_by and named_by <= q.general else 1.0)
     if sigs:
         hit.tier = "exact" if any(s[1] == "exact" for s in sigs) else "pattern"
     elif shared:
