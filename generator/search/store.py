@@ -261,13 +261,16 @@ def _known_segments(db, runs: set[str]) -> dict[str, list[str] | None]:
     """Each run with the segmentation the index holds for it, or None."""
     out: dict[str, list[str] | None] = dict.fromkeys(runs)
     if runs and db.execute("SELECT 1 FROM segments LIMIT 1").fetchone():
-        wanted = list(runs)
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for run, tokens in db.execute(f"SELECT run, tokens FROM segments WHERE run IN ({marks})", chunk):
-                out[run] = tokens.split(" ")
+        for run, tokens in _rows_in(db, "SELECT run, tokens FROM segments WHERE run IN ({})", list(runs)):
+            out[run] = tokens.split(" ")
     return out
+
+
+def _rows_in(db, query: str, keys: list[str]):
+    """The rows of a query with one `IN ({})` list, for all the keys, 500 at a time (SQLite's bound)."""
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        yield from db.execute(query.format(",".join("?" * len(chunk))), chunk)
 
 
 def _segment_runs(runs: list[str], user_dict: Path | None) -> tuple[dict[str, list[str]], tuple[dict[str, int], int]]:
@@ -288,12 +291,7 @@ def _lexicon(db, runs: list[str]) -> tuple[dict[str, int], int] | None:
         return None
     total, longest = held
     wanted = list(set().union(*(substrings(run, longest) for run in runs)))
-    freq: dict[str, int] = {}
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        freq.update(db.execute(f"SELECT word, freq FROM lexicon WHERE word IN ({marks})", chunk))
-    return freq, total
+    return dict(_rows_in(db, "SELECT word, freq FROM lexicon WHERE word IN ({})", wanted)), total
 
 
 def _segment_rows(done: dict[str, list[str]]):

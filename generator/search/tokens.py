@@ -41,15 +41,19 @@ def words(text: str) -> list[tuple[str, bool]]:
     return [(m, bool(CJK.match(m))) for m in _WORDS.findall(text.lower())]
 
 
-@cache
-def _tokenizer(user_dict: Path | None):
-    """jieba's tokenizer with its whole dictionary and the user dictionary, loaded once per process."""
+def _new_tokenizer():
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # its progress messages are noise on a command's stderr
-    tok = jieba.Tokenizer()
+    return jieba.Tokenizer()
+
+
+@cache
+def _tokenizer(user_dict: Path | None):
+    """jieba's tokenizer with its whole dictionary and the user dictionary, loaded once per process."""
+    tok = _new_tokenizer()
     if user_dict and user_dict.is_file():
         tok.load_userdict(str(user_dict))
     tok.initialize()
@@ -83,12 +87,7 @@ def partial_segmenter(freq: dict[str, int], total: int) -> Callable[[str], list[
     """The same segmentation from part of jieba's dictionary: `freq` must hold every entry of the whole
     dictionary (see `dictionary`) that is a substring of the runs cut. jieba looks up nothing else, so
     the words are the same, without the half second that loading the whole dictionary takes."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
+    tok = _new_tokenizer()
     tok.FREQ, tok.total, tok.initialized = freq, total, True
     return _cutter(tok)
 
