@@ -36,6 +36,7 @@ NAME_FLOOR = 0.3
 NAME_SPREAD = 0.5
 MENTIONED_NAME = 0.75  # the bonus for a known name the entry mentions, not its own (1.5)
 GENERAL_WEIGHT = 0.5  # of a concept or signature that names only the general case of the text's specific one
+TITLE_BONUS = 0.75  # per share of the text's information in the entry's titles and symptoms
 CAUSE_SIGNATURE = 0.8  # the weight of a signature only a cause of the problem has
 PATTERNS_SECONDS = 2.0  # all regex signatures of one question together
 # A past incident informs, the runbook problem it links to is what to act on; a reference row is short, so
@@ -269,6 +270,11 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
     matched = [t for t in q.cover if t in entry_tokens or any(entry_tokens.issuperset(a) for a in q.alternatives[t])]
     total = sum(q.idf(t) for t in q.cover) or 1.0
     coverage = sum(q.idf(t) for t in matched) / total
+    # What the problem's own title and symptoms say, more than what its causes and fixes mention.
+    titled = set(fields["titles"].split()) | set(fields["symptoms"].split())
+    title_coverage = (
+        sum(q.idf(t) for t in matched if t in titled or any(titled.issuperset(a) for a in q.alternatives[t])) / total
+    )
     causes = hit.data.get("causes", [])
     signature_weight = 0.0
     for sig, match, cause, source, shown in sigs:
@@ -309,7 +315,8 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
         + 1.5 * max((q.name_weight(w) for w in named), default=0.0)
         + MENTIONED_NAME * bool(mentioned_names and not named)
     )
-    hit.score += coverage
+    # (A reference row's title is the code itself: it would always win.)
+    hit.score += coverage + TITLE_BONUS * title_coverage * (hit.kind == "problem")
     hit.score *= KIND_WEIGHT.get(hit.kind, 1.0)
     hit.confident = (
         hit.signature_chars >= MIN_SIGNATURE

@@ -368,3 +368,18 @@ def test_an_umbrella_concept_alone_needs_some_of_the_texts_words(tmp_path):
     answer = engine.ask(text, 5)
     assert answer.hits == [] and _first(answer.nearest) == "files#p"
     assert _first(_diagnose(engine, "open(/srv/out.csv): Permission denied")) == "files#p"
+
+
+def test_words_in_a_problems_title_and_symptoms_outrank_the_same_words_among_its_causes(tmp_path):
+    engine = _kb(
+        tmp_path,
+        {
+            "reach": "    title: Cannot reach the database\n    symptoms: [clients time out]\n"
+            "    causes:\n      - id: limit\n        title: too many idle connections held open by workers\n"
+            "        category: capacity\n",
+            "conns": "    title: Connection limit reached\n    symptoms: [too many idle connections, new sessions are "
+            "refused while the pool waits, dashboards show the limit reached on every replica of the cluster]\n",
+        },
+    )
+    hits = engine.ask("too many idle connections", 5)
+    assert _first(hits.hits + hits.nearest) == "conns#p"
