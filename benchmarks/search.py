@@ -5,8 +5,8 @@
 Generates N runbooks (about 3 KB each, Chinese text), then times, in one run:
   - kb diagnose, cold (builds the index in .kb-cache/)
   - kb diagnose and kb search, warm (nothing changed: the index is read, not rebuilt)
-  - kb diagnose after one file was edited (only that file is read again), five times over: with words
-    the index has seen, and with Chinese it has not (which must be segmented); median and worst
+  - kb diagnose after one file was edited (only that file is read again), ten times over: five edits with
+    words the index has seen, five with Chinese it has not (which must be segmented); medians and worst
   - grep -rF for the same error text over the same files (the peer: what people do without an index)
 Warm figures are the median of several runs. Targets at 10,000 documents, as whole processes: a warm
 `kb diagnose` under 0.3 s, and one edited file re-indexed (the whole `kb diagnose` after the edit)

@@ -124,11 +124,28 @@ class Query:
         self.cover = [t for t in self.tokens if not any(t != u and t in u for u in self.tokens)]
         # A concept that tags a large share of the entries says little on its own.
         self.broad = {c for c in self.concepts if self._concept_df(c) > BROAD_CONCEPT * self.n}
+        # Judging each candidate asks the same of the same words and signatures: answered once per question.
+        self._name_weights: dict[str, float] = {}
+        self._only_general: dict[str, bool] = {}
 
     def name_weight(self, word: str) -> float:
         """How much naming this service or tag says: less for one that many entries' text mentions."""
-        df = self._df(stem(word))
-        return min(1.0, max(NAME_FLOOR, 1.0 - df / (NAME_SPREAD * self.n)))
+        if word not in self._name_weights:
+            df = self._df(stem(word))
+            self._name_weights[word] = min(1.0, max(NAME_FLOOR, 1.0 - df / (NAME_SPREAD * self.n)))
+        return self._name_weights[word]
+
+    def only_general(self, text: str) -> bool:
+        """Whether the concepts a text (a signature as matched) names are all general cases of the question's
+        specific ones ("CERTIFICATE_VERIFY_FAILED" where the question says "hostname mismatch")."""
+        if text not in self._only_general:
+            named = set(self.tag(text)) if self.general else set()
+            self._only_general[text] = bool(named) and named <= self.general
+        return self._only_general[text]
+
+    def holds(self, tokens: set[str], token: str) -> bool:
+        """Whether an entry's tokens hold the question's token, as written or as one of its translations."""
+        return token in tokens or any(tokens.issuperset(alt) for alt in self.alternatives[token])
 
     def _concept_df(self, concept: str) -> int:
         return self._df(concept, "concepts") + self._df(concept, "side_concepts")
@@ -267,14 +284,12 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
     # A known name the entry's own text mentions ("pod" in a problem of a runbook not tagged pod) says less.
     mentioned_names = [w for w, st in q.known.items() if w not in entities and st in entry_tokens]
     services = [t for t in named if t in {s.lower() for s in hit.data.get("services", [])}]
-    matched = [t for t in q.cover if t in entry_tokens or any(entry_tokens.issuperset(a) for a in q.alternatives[t])]
+    matched = [t for t in q.cover if q.holds(entry_tokens, t)]
     total = sum(q.idf(t) for t in q.cover) or 1.0
     coverage = sum(q.idf(t) for t in matched) / total
     # What the problem's own title and symptoms say, more than what its causes and fixes mention.
     titled = set(fields["titles"].split()) | set(fields["symptoms"].split())
-    title_coverage = (
-        sum(q.idf(t) for t in matched if t in titled or any(titled.issuperset(a) for a in q.alternatives[t])) / total
-    )
+    title_coverage = sum(q.idf(t) for t in matched if q.holds(titled, t)) / total
     causes = hit.data.get("causes", [])
     signature_weight = 0.0
     for sig, match, cause, source, shown in sigs:
@@ -289,10 +304,8 @@ def _judge(hit: Hit, q: Query, fields: dict[str, str], sigs: list[tuple]) -> Non
         whole = match == "exact" and sig.casefold() == q.folded.strip()  # typed exactly the signature
         chars = (len(sig) * (3 if whole else 1)) if match == "exact" else min(len(shown), 40)
         hit.signature_chars += chars
-        # A signature that names only the general case of what the text names ("CERTIFICATE_VERIFY_FAILED" for
-        # a hostname mismatch) weighs as a general concept does.
-        named_by = set(q.tag(shown)) if q.general else set()
-        signature_weight += chars * (GENERAL_WEIGHT if named_by and named_by <= q.general else 1.0)
+        # A signature that names only the general case of what the text names weighs as a general concept does.
+        signature_weight += chars * (GENERAL_WEIGHT if q.only_general(shown) else 1.0)
     if sigs:
         hit.tier = "exact" if any(s[1] == "exact" for s in sigs) else "pattern"
     elif shared:
